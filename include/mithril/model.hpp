@@ -41,7 +41,9 @@ class Model;
 class Connection {
 public:
     Connection() = default;
-    explicit Connection(std::shared_ptr<detail::ConnectionData> d) : data_(std::move(d)) {}
+    // `owner` keeps the model alive while a handle onto one of its keys exists.
+    Connection(std::shared_ptr<detail::ConnectionData> d, std::shared_ptr<detail::ModelData> owner)
+        : data_(std::move(d)), owner_(std::move(owner)) {}
 
     bool valid() const { return data_ != nullptr; }
     const std::string& key() const;
@@ -98,9 +100,12 @@ public:
 
     std::shared_ptr<detail::ConnectionData> data() const { return data_; }
     bool same(const Connection& o) const { return data_ == o.data_; }
+    // True when both handles refer to the same underlying value (hyperedge).
+    bool shares_edge(const Connection& o) const;
 
 private:
     std::shared_ptr<detail::ConnectionData> data_;
+    std::shared_ptr<detail::ModelData> owner_;
 };
 
 class Connection::Index {
@@ -212,7 +217,7 @@ public:
     // Functional API: add to a provisional model; returns the output
     // connection (positional args map onto input_keys() in order).
     Connection operator()(ConnectMap keys = {}) const;
-    Connection operator()(std::vector<ConnectValue> positional, ConnectMap keys = {}) const;
+    Connection call(std::vector<ConnectValue> positional, ConnectMap keys = {}) const;
     // Trace outputs back into a new frozen model; named outputs are exposed.
     static Model create(std::vector<Connection> outputs,
                         std::vector<std::pair<std::string, Connection>> named = {},

@@ -112,10 +112,11 @@ void Solver::run_worklist(std::vector<Constraint*> initial) {
     size_t steps = 0;
     const size_t limit = 200000 + 200 * all_.size();
     while (!queue.empty()) {
+        Constraint* c = queue.front();
         if (++steps > limit)
             throw InternalError("constraint solver did not reach a fixpoint after " +
-                                std::to_string(limit) + " steps");
-        Constraint* c = queue.front();
+                                std::to_string(limit) + " steps (still re-running '" +
+                                c->name() + "')");
         queue.pop_front();
         queued.erase(c);
         if (c->solved()) continue;

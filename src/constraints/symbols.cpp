@@ -7,13 +7,19 @@
 
 namespace mithril::constraints {
 
+// A symbol is "live" once it stands in the shape of some edge. Only changes
+// to live symbols are recorded as updates: fresh symbols that a constraint
+// builds and matches in carry no information anyone reads, and recording
+// them would make the constraint re-trigger itself forever.
 struct DimRecord {
     std::shared_ptr<DimRecord> parent;           // union-find link (null at a root)
     std::optional<std::set<int64_t>> possible;   // nullopt = any value
+    bool live = false;
 };
 
 struct VarRecord {
     std::optional<ShapeRepr> binding;            // set once: this variadic = binding
+    bool live = false;
 };
 
 namespace {
@@ -87,10 +93,12 @@ void unify(const Dim& a, const Dim& b, Updates& u) {
     if (ra == rb) return;
     auto merged = intersect(ra->possible, rb->possible);
     if (merged && merged->empty()) throw ValueError("Possible values mismatch!");
+    if (!ra->live && rb->live) std::swap(ra, rb);  // the live symbol survives
+    const bool changed = rb->live || (ra->live && ra->possible != merged);
     rb->parent = ra;
     rb->possible.reset();
     ra->possible = std::move(merged);
-    u.dims.insert(ra.get());
+    if (changed) u.dims.insert(ra.get());
 }
 
 void restrict_dim(const Dim& a, const std::set<int64_t>& values, Updates& u) {
@@ -99,8 +107,16 @@ void restrict_dim(const Dim& a, const std::set<int64_t>& values, Updates& u) {
     if (merged->empty()) throw ValueError("Possible values mismatch!");
     if (r->possible && *r->possible == *merged) return;
     r->possible = std::move(merged);
-    u.dims.insert(r.get());
+    if (r->live) u.dims.insert(r.get());
 }
+
+namespace {
+void mark_live(const ShapeRepr& r) {
+    for (const auto& d : r.prefix) d.root()->live = true;
+    for (const auto& d : r.suffix) d.root()->live = true;
+    if (r.root) r.root->root()->live = true;
+}
+}  // namespace
 
 // ---- Var ------------------------------------------------------------------------
 
@@ -124,6 +140,8 @@ void bind(const Var& v, const ShapeRepr& r0, Updates& u) {
         throw ValueError("Incompatible possible values for Variadic!");
     }
     v.rec_->binding = r;
+    if (!v.rec_->live) return;  // nobody reads v: nothing to announce
+    mark_live(r);
     u.vars.insert(v.root());
     record_repr_symbols(r, u);
 }
@@ -184,6 +202,25 @@ bool identical(const ShapeRepr& a, const ShapeRepr& b) {
     return true;
 }
 
+// Does `e` already carry everything `r` says? Positions must agree; a dim of
+// r that nobody reads yet (fresh) adds nothing unless it knows a value e lacks.
+bool covers(const ShapeRepr& e, const ShapeRepr& r) {
+    if (e.prefix.size() != r.prefix.size() || e.suffix.size() != r.suffix.size()) return false;
+    if (e.root.has_value() != r.root.has_value()) return false;
+    if (r.root && r.root->root()->live && !e.root->same(*r.root)) return false;
+    auto dim_ok = [](const Dim& x, const Dim& y) {
+        if (x.root() == y.root()) return true;
+        if (y.root()->live) return false;
+        auto yv = y.value();
+        return !yv || (x.value() && *x.value() == *yv);
+    };
+    for (size_t i = 0; i < r.prefix.size(); ++i)
+        if (!dim_ok(e.prefix[i], r.prefix[i])) return false;
+    for (size_t i = 0; i < r.suffix.size(); ++i)
+        if (!dim_ok(e.suffix[i], r.suffix[i])) return false;
+    return true;
+}
+
 std::vector<Dim> slice_dims(const std::vector<Dim>& v, size_t from, size_t to) {
     return std::vector<Dim>(v.begin() + long(from), v.begin() + long(to));
 }
@@ -234,8 +271,11 @@ bool match_reprs(ShapeRepr& a, ShapeRepr& b, Updates& u) {
     const bool a_extra_p = pa > cp, b_extra_p = pb > cp;
     const bool a_extra_s = sa > cs, b_extra_s = sb > cs;
     if ((a_extra_p && b_extra_s) || (b_extra_p && a_extra_s)) return false;  // crossed
-    // The repr with more dims around its root defines the other's root.
-    ShapeRepr& longer = (a_extra_p || a_extra_s) ? a : b;
+    // The repr with more dims around its root defines the other's root; with
+    // none extra either way, the variadic nobody reads yet is the one bound.
+    const bool a_longer = (a_extra_p || a_extra_s) ||
+                          (!b_extra_p && !b_extra_s && !b.root->root()->live && a.root->root()->live);
+    ShapeRepr& longer = a_longer ? a : b;
     ShapeRepr& shorter = (&longer == &a) ? b : a;
     const size_t lp = longer.prefix.size(), ls = longer.suffix.size();
     const size_t sp = shorter.prefix.size(), ss = shorter.suffix.size();
@@ -257,8 +297,21 @@ void match_into(ShapeNode& n, ShapeRepr r, Updates& u) {
             break;
         }
     }
-    if (!absorbed) n.reprs.push_back(std::move(r));
+    // A repr that cannot be unified with any known one yet is kept as an
+    // alternative, unless an existing alternative already says as much (a
+    // constraint rebuilding it with fresh symbols must not pile them up).
+    if (!absorbed) {
+        r.normalize();
+        bool redundant = std::any_of(n.reprs.begin(), n.reprs.end(), [&](const ShapeRepr& e) {
+            return covers(e, r);
+        });
+        if (!redundant) {
+            n.reprs.push_back(r);
+            u.vars.insert(r.root->root());  // announce the new alternative
+        }
+    }
     n.normalize(u);
+    for (const auto& rep : n.reprs) mark_live(rep);
 }
 
 void merge_nodes(ShapeNode& a, ShapeNode& b, Updates& u) {

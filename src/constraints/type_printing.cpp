@@ -23,10 +23,17 @@ namespace {
 // Scalar atoms in Mithril's declaration order, with their Python names.
 const std::vector<std::pair<Type::Atom, const char*>>& scalar_atoms() {
     static const std::vector<std::pair<Type::Atom, const char*>> atoms = {
-        {Type::Int, "int"},          {Type::Float, "float"},     {Type::Bool, "bool"},
-        {Type::NoneT, "None"},       {Type::Str, "str"},         {Type::DtypeT, "Dtype"},
-        {Type::EllipsisT, "ellipsis"}, {Type::SliceT, "slice"},  {Type::ListT, "list"},
-        {Type::TupleT, "tuple"},     {Type::ConstantT, "Constant"},
+        {Type::Int, "int"},
+        {Type::Float, "float"},
+        {Type::Bool, "bool"},
+        {Type::NoneT, "None"},
+        {Type::Str, "str"},
+        {Type::DtypeT, "Dtype"},
+        {Type::EllipsisT, "ellipsis"},
+        {Type::SliceT, "slice"},
+        {Type::ListT, "list"},
+        {Type::TupleT, "tuple"},
+        {Type::ConstantT, "Constant"},
     };
     return atoms;
 }
@@ -78,8 +85,7 @@ std::string Type::to_python_string() const {
         return "<class '" + s + "'>";
     }
     std::vector<std::string> parts;
-    if (has_tensor)
-        parts.push_back("mithril.framework.common.Tensor[" + tensor_args(bits_) + "]");
+    if (has_tensor) parts.push_back("mithril.framework.common.Tensor[" + tensor_args(bits_) + "]");
     parts.insert(parts.end(), scalars.begin(), scalars.end());
     return join(parts);
 }

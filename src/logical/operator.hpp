@@ -37,7 +37,7 @@ struct OperatorSpec {
     std::string formula_key;             // Mithril's formula_key, e.g. "add"
     std::string class_name;              // user class, e.g. "Add"
     std::vector<KeySpec> inputs;         // in Mithril's key order
-    KeySpec output{"output"};
+    KeySpec output{"output", Type::any(), std::nullopt, Value(), std::nullopt};
     std::vector<ConstraintSpec> constraints;
     // Compile-time default: is the output differentiable when an input is?
     // (false for relational/logical/floor_divide and friends.)
