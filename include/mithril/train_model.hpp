@@ -108,7 +108,7 @@ private:
 
     Model model_;
     bool finalized_ = false;
-    Model loss_combiner_;
+    std::optional<Model> loss_combiner_;
     std::vector<std::pair<std::string, std::string>> loss_keys_;
     std::vector<std::vector<ReduceRecord>> reduce_inputs_;  // parallel to loss_keys_
     std::vector<RegTerm> reg_terms_;

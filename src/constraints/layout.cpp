@@ -83,6 +83,10 @@ bool bcast_many(const ConstraintContext& c, size_t o, const std::vector<size_t>&
                 v = d->value();
             }
         }
+        // A known d > 1 at this position leaves the unknown inputs in {1, d}.
+        std::optional<int64_t> wins = v ? v : O.value();
+        if (wins && *wins != 1)
+            for (const auto& u : unknown) c.restrict(u, {1, *wins});
         if (v) {
             set_value(c, O, *v);
         } else if (complete) {
@@ -122,13 +126,19 @@ bool reshape_constraints(ConstraintContext& c) {
     const Value& shape = c.value(2);
     if (shape.is_tbd()) {
         ShapeRepr out = c.shape(0), in = c.shape(1);
-        if (is_known(out) && is_known(in)) {
-            if (*product(all_dims(out)) != *product(all_dims(in)))
-                throw ValueError("Shape mismatch! output " + python_shape(out) + " and input " +
-                                 python_shape(in) + " have incompatible shapes");
-            return true;
+        if (is_known(out) && is_known(in) && *product(all_dims(out)) != *product(all_dims(in)))
+            throw ValueError("Shape mismatch! output " + tuple_repr(*out.values()) + " and input " +
+                             tuple_repr(*in.values()) + " have incompatible shapes");
+        if (is_known(out)) {
+            // The output's own shape is a valid shape argument.
+            std::vector<Value> items;
+            auto values = out.values();
+            for (auto v : *values) items.emplace_back(v);
+            Type t = c.type(2);
+            if (t.intersects(Type(Type::TupleT))) c.set_value(2, Value::tuple(items));
+            else if (t.intersects(Type(Type::ListT))) c.set_value(2, Value::list(items));
         }
-        return false;
+        return is_known(c.shape(0)) && is_known(c.shape(1));
     }
     auto items = int_items(shape);
     if (!items) throw ValueError("Invalid shape value!");
@@ -264,10 +274,15 @@ bool flatten_constraints(ConstraintContext& c) {
                             {S == E ? Slot(in.prefix[size_t(S)]) : Slot()}),
                         slice(in.prefix, size_t(E + 1), in.prefix.size()));
         apply_pattern(c, 0, Pattern::rooted(pre, *in.root, slots_of(in.suffix)));
-    } else if (S >= 0 && E < 0 && in.prefix.size() > size_t(S) &&
-               in.suffix.size() >= size_t(-E - 1)) {
-        Slots tail = slice(in.suffix, in.suffix.size() - size_t(-E - 1), in.suffix.size());
-        apply_pattern(c, 0, Pattern::exact(cat(cat(slice(in.prefix, 0, size_t(S)), {Slot()}), tail)));
+    } else if (S >= 0 && E < 0) {
+        // Output rank is S + 1 + (-E - 1) whatever the input rank; its dims are
+        // the input's first S and last -E - 1 where those are addressable.
+        Slots head = slice(in.prefix, 0, size_t(S));
+        head.resize(size_t(S));
+        Slots tail = in.suffix.size() >= size_t(-E - 1)
+                         ? slice(in.suffix, in.suffix.size() - size_t(-E - 1), in.suffix.size())
+                         : free_slots(size_t(-E - 1));
+        apply_pattern(c, 0, Pattern::exact(cat(cat(head, {Slot()}), tail)));
     } else if (S < 0 && E < 0 && in.suffix.size() >= size_t(-S)) {
         size_t ns = in.suffix.size(), is = size_t(int64_t(ns) + S), ie = size_t(int64_t(ns) + E);
         Slots suf = cat(cat(slice(in.suffix, 0, is), {S == E ? Slot(in.suffix[is]) : Slot()}),
@@ -542,7 +557,22 @@ bool concat_constraints(ConstraintContext& c) {
             set_value(c, dims[k], rest);
         }
     }
-    return all_fixed && unknown.size() <= 1;
+    if (unknown.size() > 1) return false;
+    if (all_fixed) return true;
+    // Variadic shapes are done when every one is the output's shape but for the axis.
+    ShapeRepr ref = get(N);
+    for (size_t k = 0; k < N; ++k) {
+        ShapeRepr r = get(k);
+        if (!r.has_root() || !ref.has_root() || !r.root->same(*ref.root) ||
+            r.prefix.size() != ref.prefix.size() || r.suffix.size() != ref.suffix.size())
+            return false;
+        for (size_t j = 0; j < r.prefix.size(); ++j)
+            if (int64_t(j) != *a && !r.prefix[j].same(ref.prefix[j])) return false;
+        for (size_t j = 0; j < r.suffix.size(); ++j)
+            if (int64_t(j) - int64_t(r.suffix.size()) != *a && !r.suffix[j].same(ref.suffix[j]))
+                return false;
+    }
+    return true;
 }
 
 // ---- pad ------------------------------------------------------------------------------

@@ -309,14 +309,24 @@ inline void apply_pattern(const ConstraintContext& c, const ShapeTarget& tg, con
             }
             apply_addressable(c, p, t);
             return;
-        case Root::Given:
-            if (t.has_root() && t.root->same(*p.root) && t.prefix.size() == p.prefix.size() &&
-                t.suffix.size() == p.suffix.size()) {
+        case Root::Given: {
+            auto fits = [&](const ShapeRepr& r) {
+                return r.has_root() && r.root->same(*p.root) && r.prefix.size() == p.prefix.size() &&
+                       r.suffix.size() == p.suffix.size();
+            };
+            if (fits(t)) {
                 apply_addressable(c, p, t);
-            } else {
-                tg.set(p.materialize());
+                return;
             }
+            for (const auto& alt : tg.alts()) {  // kept as an alternative by an earlier run
+                if (fits(alt)) {
+                    apply_addressable(c, p, alt);
+                    return;
+                }
+            }
+            tg.set(p.materialize());
             return;
+        }
         }
     }
 }

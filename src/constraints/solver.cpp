@@ -5,6 +5,9 @@
 #include <deque>
 #include <set>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "mithril/errors.hpp"
 
 namespace mithril::constraints {
@@ -125,6 +128,11 @@ void Solver::run_worklist(std::vector<Constraint*> initial) {
         if (blocked) continue;
         EdgeUpdates u;
         bool status = c->run(u);
+        static const bool trace = std::getenv("MITHRIL_TRACE_SOLVER") != nullptr;
+        if (trace)
+            std::fprintf(stderr, "[solver] %s -> %s (%zu edge updates, %zu dims, %zu vars)\n",
+                         c->name().c_str(), status ? "solved" : "pending", u.edges.size(),
+                         u.symbols.dims.size(), u.symbols.vars.size());
         std::vector<Constraint*> next;
         if (status) {
             c->mark_solved();

@@ -288,6 +288,10 @@ bool match_reprs(ShapeRepr& a, ShapeRepr& b, Updates& u) {
     return true;
 }
 
+ShapeNode::ShapeNode() : reprs{ShapeRepr::variadic()} { mark_live(reprs.front()); }
+
+ShapeNode::ShapeNode(ShapeRepr r) : reprs{std::move(r)} { mark_live(reprs.front()); }
+
 void match_into(ShapeNode& n, ShapeRepr r, Updates& u) {
     n.normalize(u);
     bool absorbed = false;

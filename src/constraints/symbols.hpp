@@ -95,8 +95,8 @@ struct ShapeRepr {
 
 struct ShapeNode {
     std::vector<ShapeRepr> reprs;  // never empty
-    ShapeNode() : reprs{ShapeRepr::variadic()} {}
-    explicit ShapeNode(ShapeRepr r) : reprs{std::move(r)} {}
+    ShapeNode();                          // [(V, ...)]: nothing known yet
+    explicit ShapeNode(ShapeRepr r);
     ShapeRepr& primary() { return reprs.front(); }
     // Normalize every repr; when one repr has become root-less, match the
     // others into it and drop duplicates.

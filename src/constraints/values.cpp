@@ -281,7 +281,7 @@ bool length_constraints(ConstraintContext& c) {
     const ShapeRepr& in = c.shape(1);
     std::optional<Dim> first;
     if (!in.has_root()) {
-        if (in.dims().empty()) throw TypeError("len() of a 0-d tensor");
+        if (in.dims().empty()) throw TypeError("len() of unsized object");
         first = in.dims().front();
     } else if (!in.prefix.empty()) {
         first = in.prefix.front();

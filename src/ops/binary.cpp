@@ -4,8 +4,9 @@
 // MinimumOp, MaximumOp, ShiftLeftOp and ShiftRightOp (operators.py). The
 // arithmetic ones are polymorphic (tensor or Python scalar operands) and carry
 // a general_forward_constraint so that scalar operands are evaluated at
-// logical time. Constraint order follows Mithril: type, bcast,
-// bcast_error_check (depends on bcast), forward.
+// logical time. Constraint order follows Mithril: the edge (tensor-or-scalar)
+// gate, type, bcast and forward (both waiting for the gate), bcast_error_check
+// (depends on bcast).
 #include "ops/op_helpers.hpp"
 
 namespace mithril {
@@ -18,9 +19,10 @@ namespace {
 OperatorSpec poly_binary(const char* fk, const char* cls, const char* a, const char* b,
                          Type in, Type out, TypeRule rule, bool bitwise) {
     auto s = make_spec(fk, cls, key("output", out), {key(a, in), key(b, in)});
+    size_t gate = add_edge_gate(s, {"output", a, b});
     s.constraints.push_back(type_con(rule, bitwise, {"output", a, b}));
-    add_bcast(s, a, b);
-    add_forward(s, fk, {"output", a, b});
+    add_bcast(s, a, b, {gate});
+    add_forward(s, fk, {"output", a, b}, {gate});
     return s;
 }
 
@@ -104,9 +106,10 @@ OperatorSpec min_max(const char* fk, const char* cls) {
 OperatorSpec shift(const char* fk, const char* cls) {
     const Type in = kTIntBool | kInt | kBool;
     auto s = make_spec(fk, cls, key("output", kTInt | kInt), {key("input", in), key("shift", in)});
+    size_t gate = add_edge_gate(s, {"output", "input", "shift"});
     s.constraints.push_back(type_con(TypeRule::Shift, true, {"output", "input", "shift"}));
-    add_bcast(s, "input", "shift");
-    add_forward(s, fk, {"output", "input", "shift"});
+    add_bcast(s, "input", "shift", {gate});
+    add_forward(s, fk, {"output", "input", "shift"}, {gate});
     s.output_can_be_differentiable = false;
     return s;
 }

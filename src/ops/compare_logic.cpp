@@ -16,9 +16,10 @@ namespace {
 OperatorSpec relational(const char* fk, const char* cls) {
     auto s = make_spec(fk, cls, key("output", kBool | kTBool),
                        {key("left", kPoly), key("right", kPoly)});
+    size_t gate = add_edge_gate(s, {"output", "left", "right"});
     s.constraints.push_back(type_con(TypeRule::Comparison, true, {"output", "left", "right"}));
-    add_bcast(s, "left", "right");
-    add_forward(s, fk, {"output", "left", "right"});
+    add_bcast(s, "left", "right", {gate});
+    add_forward(s, fk, {"output", "left", "right"}, {gate});
     s.output_can_be_differentiable = false;
     return s;
 }
@@ -26,9 +27,10 @@ OperatorSpec relational(const char* fk, const char* cls) {
 OperatorSpec bitwise(const char* fk, const char* cls) {
     const Type t = kTIntBool | kInt | kBool;
     auto s = make_spec(fk, cls, key("output", t), {key("left", t), key("right", t)});
+    size_t gate = add_edge_gate(s, {"output", "left", "right"});
     s.constraints.push_back(type_con(TypeRule::Logical, true, {"output", "left", "right"}));
-    add_bcast(s, "left", "right");
-    add_forward(s, fk, {"output", "left", "right"});
+    add_bcast(s, "left", "right", {gate});
+    add_forward(s, fk, {"output", "left", "right"}, {gate});
     s.output_can_be_differentiable = false;
     return s;
 }

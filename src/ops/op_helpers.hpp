@@ -87,9 +87,29 @@ inline ConstraintSpec same_type_con(std::vector<std::string> keys = {"output", "
     return type_con(TypeRule::UnaryKeep, false, std::move(keys));
 }
 
+// Mithril's general_type_constraint(..., is_edge=True) as a gate: solved once
+// every edge is known to be a Tensor or known to be a scalar. Polymorphic
+// operators make bcast and the scalar forward evaluation wait for it, so that
+// shapes are never forced onto operands that may still turn out scalars. (The
+// narrowing itself is done by the ordinary general_type_constraint.)
+inline bool tensorness_decided(cs::ConstraintContext& c) {
+    for (size_t i = 0; i < c.arity(); ++i) {
+        Type t = c.type(i);
+        if (t.may_be_tensor() && !t.is_tensor()) return false;
+    }
+    return true;
+}
+// Adds the gate over `keys`; returns its index for depends_on.
+inline size_t add_edge_gate(OperatorSpec& s, std::vector<std::string> keys) {
+    s.constraints.push_back(con("general_type_constraint_edge", tensorness_decided,
+                                std::move(keys), cs::kType));
+    return s.constraints.size() - 1;
+}
+
 // bcast(output, a, b) then bcast_error_check depending on it.
-inline void add_bcast(OperatorSpec& s, const std::string& a, const std::string& b) {
-    s.constraints.push_back(con("bcast", cs::bcast, {"output", a, b}));
+inline void add_bcast(OperatorSpec& s, const std::string& a, const std::string& b,
+                      std::vector<size_t> deps = {}) {
+    s.constraints.push_back(con("bcast", cs::bcast, {"output", a, b}, kShapeValue, std::move(deps)));
     size_t idx = s.constraints.size() - 1;
     s.constraints.push_back(
         con("bcast_error_check", cs::bcast_error_check, {"output", a, b}, kShapeValue, {idx}));
@@ -97,12 +117,12 @@ inline void add_bcast(OperatorSpec& s, const std::string& a, const std::string& 
 
 // general_forward_constraint with the scalar semantics of `scalar_key`, if any.
 inline void add_forward(OperatorSpec& s, const std::string& scalar_key,
-                        std::vector<std::string> keys) {
+                        std::vector<std::string> keys, std::vector<size_t> deps = {}) {
     auto fn = cs::scalar_fn_for(scalar_key);
     if (!fn) return;
     s.constraints.push_back(con("general_forward_constraint",
                                 cs::general_forward_constraint(std::move(fn)), std::move(keys),
-                                kShapeValue | cs::kType));
+                                kShapeValue | cs::kType, std::move(deps)));
 }
 
 inline OperatorSpec make_spec(std::string formula_key, std::string class_name, KeySpec output,

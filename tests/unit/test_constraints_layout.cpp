@@ -219,6 +219,18 @@ TEST_CASE("reshape: forward, -1 and backward", "[constraints]") {
         auto out = tensor_edge({6, 4}, t), in = tensor_edge({2, 3, 4}, t);
         CHECK(run_fn(reshape_constraints, {out, in, value_edge(Value::tbd(), Type(Type::TupleT))}));
     }
+    SECTION("shape unknown: a known output gives the shape value") {
+        auto out = tensor_edge({1, 2, 3}, t), in = tensor_edge({V("V")}, t);
+        auto shape = value_edge(Value::tbd(), Type(Type::TupleT));
+        CHECK_FALSE(run_fn(reshape_constraints, {out, in, shape}));
+        CHECK(resolve(shape)->value == Value{1, 2, 3});
+    }
+    SECTION("shape unknown, incompatible known sides") {
+        auto out = tensor_edge({2, 2}, t), in = tensor_edge({1, 2, 3, 4}, t);
+        CHECK_THROWS_WITH(
+            run_fn(reshape_constraints, {out, in, value_edge(Value::tbd(), Type(Type::TupleT))}),
+            "Shape mismatch! output (2, 2) and input (1, 2, 3, 4) have incompatible shapes");
+    }
 }
 
 TEST_CASE("reshape: errors (spec E4)", "[constraints][spec-E4]") {
@@ -279,6 +291,13 @@ TEST_CASE("flatten: symbolic and backward", "[constraints]") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({V("W")}, t);
         CHECK_FALSE(run_fn(flatten_constraints, {out, in, value_edge(1), value_edge(2)}));
         check_shapes({{in, {"a", "b", "c", V("X")}}, {out, {"a", "d", V("X")}}});
+    }
+    SECTION("Flatten(1, -1) on a suffix-only variadic input still fixes the output rank") {
+        auto out = tensor_edge({V("V")}, t), in = tensor_edge({V("W"), "a", "b"}, t);
+        std::vector<EdgePtr> e{out, in, value_edge(1), value_edge(-1)};
+        CHECK_FALSE(run_fn(flatten_constraints, e));
+        check_shapes({{in, {V("W"), "a", "b"}}, {out, {"x", "y"}}});
+        CHECK(settled(flatten_constraints, e));
     }
     SECTION("flattened dim known: the single unknown input dim follows") {
         auto out = tensor_edge({8, 12}, t), in = tensor_edge({8, "a", 4}, t);
@@ -398,6 +417,20 @@ TEST_CASE("concat", "[constraints]") {
         CHECK(run_fn(concat_constraints, {out, list_edge({a, b}), value_edge(-1)}));
         check_shapes({{b, {3, 6}}});
     }
+    SECTION("shared variadic: the missing size along the axis") {
+        auto a = tensor_edge({V("V"), 9, "u"}, t), b = tensor_edge({V("V"), 2, "u"}, t);
+        auto d = tensor_edge({V("V"), "x", "u"}, t), out = tensor_edge({V("V"), 12, "u"}, t);
+        std::vector<EdgePtr> e{out, list_edge({a, b, d}), value_edge(-2)};
+        CHECK(run_fn(concat_constraints, e));
+        check_shapes({{d, {V("V"), 1, "u"}}, {out, {V("V"), 12, "u"}}});
+        CHECK(settled(concat_constraints, e));
+    }
+    SECTION("axis None: the single unknown input dim") {
+        auto a = tensor_edge({2, 3, 4}, t), b = tensor_edge({6, 7, 8, 9}, t);
+        auto d = tensor_edge({2, 1, "u", 2, 3, 4}, t), out = tensor_edge({3096}, t);
+        CHECK(run_fn(concat_constraints, {out, list_edge({a, b, d}), value_edge(None)}));
+        check_shapes({{d, {2, 1, 1, 2, 3, 4}}});
+    }
     SECTION("axis None flattens every input") {
         auto a = tensor_edge({2, 3}, t), b = tensor_edge({4}, t), out = tensor_edge({V("V")}, t);
         CHECK(run_fn(concat_constraints, {out, list_edge({a, b}), value_edge(None)}));
@@ -497,6 +530,17 @@ TEST_CASE("where broadcasts its three inputs", "[constraints]") {
         auto a = tensor_edge({1}, t), b = tensor_edge({1, 1}, t);
         CHECK_FALSE(run_fn(where_constraints, {out, cond, a, b}));
         check_shapes({{out, {V("X"), "x", 5}}});
+    }
+    SECTION("unknown inputs next to a known dim may only be 1 or that dim") {
+        auto out = tensor_edge({V("V")}, t), cond = tensor_edge({"c"}, t);
+        auto a = tensor_edge({5}, t), b = tensor_edge({"b"}, t);
+        std::vector<EdgePtr> e{out, cond, a, b};
+        CHECK_FALSE(run_fn(where_constraints, e));
+        check_shapes({{out, {5}}});
+        auto dims = resolve(cond)->shape->primary().dims();
+        REQUIRE(dims[0].possible() != nullptr);
+        CHECK(*dims[0].possible() == std::set<int64_t>{1, 5});
+        CHECK(settled(where_constraints, e));
     }
     SECTION("inconsistent inputs") {
         auto out = tensor_edge({V("V")}, t), cond = tensor_edge({3}, t);
@@ -736,4 +780,27 @@ TEST_CASE("cross_entropy target shape", "[constraints]") {
         CHECK_FALSE(run_fn(cross_entropy_constraint,
                            {value_edge(Value::tbd(), Type::scalar_bool()), in, target}));
     }
+}
+
+// ---- in the solver ------------------------------------------------------------------------------
+
+TEST_CASE("layout constraints reach a fixpoint in the solver", "[constraints]") {
+    SymbolTable t;
+    auto x = tensor_edge({V("X")}, t), y = tensor_edge({V("Y")}, t);
+    auto z = tensor_edge({V("Z")}, t), r = tensor_edge({V("R")}, t);
+    Solver s;
+    s.add(std::make_shared<Constraint>(
+        "swap", swap_axes_constraints, std::vector<EdgePtr>{y, x, value_edge(3), value_edge(1)}));
+    s.add(std::make_shared<Constraint>("transpose", reverse_constraints,
+                                       std::vector<EdgePtr>{z, y, value_edge(None)}));
+    s.add(std::make_shared<Constraint>(
+        "reduce", reduce_constraints,
+        std::vector<EdgePtr>{r, z, value_edge(Value{0, -1}), value_edge(false)}));
+    s.solve_all();
+    check_shapes({{x, {"a", "b", "c", "d", V("V")}}, {y, {"a", "d", "c", "b", V("V")}}});
+    EdgeUpdates u;
+    set_edge_shape(*resolve(x), ShapeRepr({Dim(2), Dim(3), Dim(4), Dim(5), Dim(6)}), u);
+    s.solve(u);
+    check_shapes({{y, {2, 5, 4, 3, 6}}, {z, {6, 3, 4, 5, 2}}, {r, {3, 4, 5}}});
+    CHECK(s.unsolved_count() == 0);
 }

@@ -290,6 +290,12 @@ TEST_CASE("primitives: shape inference", "[primitives]") {
         m.set_shapes({{"left", {5, 3, 4}}, {"right", {4}}});
         CHECK(tokens(m, "output") == Toks{"5", "3", "4"});
     }
+    SECTION("Add of a tensor and a scalar") {
+        Add m;
+        m.set_shapes({{"left", {3, 4}}});
+        m.set_values({{"right", 2.0}});
+        CHECK(tokens(m, "output") == Toks{"3", "4"});
+    }
     SECTION("Sum over an axis") {
         Sum m(1);
         m.set_shapes({{"input", {2, 3, 4}}});
@@ -330,8 +336,64 @@ TEST_CASE("primitives: shape inference", "[primitives]") {
 TEST_CASE("primitives: scalar operands are evaluated at logical time", "[primitives]") {
     Add a(2, 3);
     CHECK(a["output"].value() == Value(5));
+    Add late;
+    late.set_values({{"left", 2}, {"right", 3}});
+    CHECK(late["output"].value() == Value(5));
+    Power p(false, 2, 3);
+    CHECK(p["output"].value() == Value(8));
+    Divide d(7, 2);
+    CHECK(d["output"].value() == Value(3.5));
+    ShiftLeft sl(1, 3);
+    CHECK(sl["output"].value() == Value(8));
+    LogicalAnd la(true, false);
+    CHECK(la["output"].value() == Value(false));
     FloorDivide f(7, 2);
     CHECK(f["output"].value() == Value(3));
     Greater g(2, 3);
     CHECK(g["output"].value() == Value(false));
+}
+
+TEST_CASE("primitives: type inference", "[primitives]") {
+    SECTION("int tensor + float scalar is a float tensor") {
+        Add m;
+        m.set_types({{"left", Type::tensor_int()}});
+        m.set_values({{"right", 2.0}});
+        CHECK(m["output"].type() == Type::tensor_float());
+    }
+    SECTION("comparison of tensors is Tensor[bool]") {
+        Greater m;
+        m.set_types({{"left", Type::tensor()}});
+        CHECK(m["output"].type() == Type::tensor_bool());
+    }
+    SECTION("Sum of bools is an int tensor, Mean is float") {
+        Sum s(0);
+        s.set_types({{"input", Type::tensor_bool()}});
+        CHECK(s["output"].type() == Type::tensor_int());
+        Mean m(0);
+        m.set_types({{"input", Type::tensor_int()}});
+        CHECK(m["output"].type() == Type::tensor_float());
+    }
+    SECTION("elementwise polymorphic ops keep the input type") {
+        Relu r;
+        r.set_types({{"input", Type::tensor_int()}});
+        CHECK(r["output"].type() == Type::tensor_int());
+    }
+}
+
+TEST_CASE("primitives: value inference of scalar helpers", "[primitives]") {
+    Shape sh;
+    sh.set_shapes({{"input", {2, 3}}});
+    CHECK(sh["output"].value() == Value{2, 3});
+    Size sz(1);
+    sz.set_shapes({{"input", {2, 3}}});
+    CHECK(sz["output"].value() == Value(3));
+    ToTuple tt(2, {1, 2});
+    CHECK(tt["output"].value() == Value{1, 2});
+    PrimitiveSlice sl(1, 3, None);
+    CHECK(sl["output"].value() == Value(slice(1, 3)));
+    PaddingConverter1D pc(3, 1);
+    CHECK(pc["output"].value() == Value{1, 1});
+    Arange ar;
+    ar.set_values({{"stop", 5}});
+    CHECK(tokens(ar, "output") == Toks{"5"});
 }
