@@ -6,6 +6,8 @@
 // changes nothing (idempotency: the solver must reach a fixpoint).
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "constraints/families.hpp"
 #include "mithril/errors.hpp"
 #include "constraint_harness.hpp"
