@@ -1,9 +1,8 @@
 // logical/extend.cpp — wiring a child into a parent (|=, +=), cycle detection,
 // and pulling connection-algebra operators out of provisional models.
 #include <algorithm>
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
 
+#include "graph/model_graph.hpp"
 #include "logical/model_data.hpp"
 
 namespace mithril::detail {
@@ -12,43 +11,6 @@ using constraints::Edge;
 using constraints::EdgeUpdates;
 
 namespace {
-
-// The wiring of a composite as a Boost graph: one vertex per submodel, an
-// arc i -> j when an output of i is an input of j.
-using SubGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-
-// Connections downstream of `sources` (written by a model reading them).
-std::set<const ConnectionData*> downstream(const ModelData& parent,
-                                           const std::vector<const ConnectionData*>& sources) {
-    const size_t n = parent.subs.size();
-    SubGraph g(n + 1);  // vertex n: the sources
-    for (size_t i = 0; i < n; ++i) {
-        const auto& si = parent.subs[i];
-        for (const auto& [k, pc] : si.bindings) {
-            if (!si.model->is_input_key(k)) continue;
-            if (std::find(sources.begin(), sources.end(), pc.get()) != sources.end())
-                boost::add_edge(n, i, g);
-            for (size_t j = 0; j < n; ++j) {
-                if (j == i) continue;
-                const auto& sj = parent.subs[j];
-                for (const auto& [kj, pj] : sj.bindings)
-                    if (pj == pc && sj.model->is_output_key(kj)) boost::add_edge(j, i, g);
-            }
-        }
-    }
-    std::vector<boost::default_color_type> color(n + 1, boost::white_color);
-    boost::breadth_first_visit(
-        g, boost::vertex(n, g), boost::visitor(boost::default_bfs_visitor())
-                                    .color_map(boost::make_iterator_property_map(
-                                        color.begin(), boost::get(boost::vertex_index, g))));
-    std::set<const ConnectionData*> out(sources.begin(), sources.end());
-    for (size_t i = 0; i < n; ++i) {
-        if (color[i] == boost::white_color) continue;
-        for (const auto& [k, pc] : parent.subs[i].bindings)
-            if (parent.subs[i].model->is_output_key(k)) out.insert(pc.get());
-    }
-    return out;
-}
 
 const ConnectValue* lookup(const ConnectMap& kwargs, const std::string& key) {
     for (const auto& [k, v] : kwargs)
@@ -257,8 +219,9 @@ void extend(const std::shared_ptr<ModelData>& parent, const std::shared_ptr<Mode
     for (const auto& p : plan)
         if (child->is_input_key(p.child_conn->key) && !p.parent_conn->e()->is_valued())
             in_keys.push_back(p.parent_conn->key);
+    graph::ModelGraph wiring(*parent);
     for (const auto* oc : child_outputs) {
-        auto down = downstream(*parent, {oc});
+        auto down = wiring.downstream({oc});
         for (const auto& p : plan) {
             if (!child->is_input_key(p.child_conn->key) || !down.count(p.parent_conn.get())) continue;
             rollback();

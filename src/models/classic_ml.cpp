@@ -4,10 +4,16 @@
 //
 // Mirrors the classes of the same names in synnada-ai/mithril:
 // mithril/models/models.py, including its unexported DistanceEncoder base
-// of MDS and TSNE (build_distance_encoder below). One deliberate difference:
-// for input types other than "points" Mithril leaves the base model's extra
-// inputs (TSNE's p_joint) auto-named; here they keep their names in both
-// branches, as FORMAT.md §7.5 lists p_joint among TSNE's inputs.
+// of MDS and TSNE (build_distance_encoder below). Deliberate differences:
+//   - for input types other than "points" Mithril leaves the base model's
+//     extra inputs (TSNE's p_joint) auto-named; here they keep their names in
+//     both branches, as FORMAT.md §7.5 lists p_joint among TSNE's inputs;
+//   - GPRLoss's `output: [1]` and GaussProcessRegressionCore's `loss: [1]`
+//     templates are not set: the loss is computed from a squeezed [1, 1]
+//     product and full reductions, i.e. it is rank 0, and a rank-1 template
+//     contradicts broadcasting;
+//   - TSNECore passes its perplexity to TsnePJoint as a 0-d tensor, the
+//     type that key requires.
 #include <cmath>
 #include <numbers>
 #include <set>
@@ -124,8 +130,7 @@ GPRLoss::GPRLoss(bool robust, Value labels, Value mu, Value L, Value K_term, Val
                 {"mu", {"N", 1}},
                 {"L", {"N", "N"}},
                 {"K_term", {"N", "N"}},
-                {"alpha", {"N", 1}},
-                {"output", {1}}});
+                {"alpha", {"N", 1}}});
     (*this)["labels"].set_differentiability(false);
     expose_keys({"output"});
     finish_library_model();
@@ -170,7 +175,6 @@ GaussProcessRegressionCore::GaussProcessRegressionCore(Value s, Value k, Value k
                 {"k", {"N", "M"}},
                 {"k_star", {"N", "M_test"}},
                 {"mu", {"N", 1}},
-                {"loss", {1}},
                 {"prediction", {"N", 1}},
                 {"confidence", {"N", 1}}});
     (*this)["label"].set_differentiability(false);
@@ -256,10 +260,10 @@ TSNECore::TSNECore(bool exact_distances, bool calculate_p_joint, double perplexi
         Connection sq = attach(*this, Square(), {{"input", dist()}});
         if (calculate_p_joint)
             attach(*this, p_joint_model,
-                   {{"squared_distances", sq}, {"target_perplexity", perplexity}});
+                   {{"squared_distances", sq}, {"target_perplexity", scalar_tensor(perplexity)}});
     } else if (calculate_p_joint) {
         attach(*this, p_joint_model,
-               {{"squared_distances", dist()}, {"target_perplexity", perplexity}});
+               {{"squared_distances", dist()}, {"target_perplexity", scalar_tensor(perplexity)}});
     }
     Connection s1 = attach(*this, Add(),
                            {{"left", 1.0}, {"right", named("pred_distances", pred_distances)}});

@@ -33,6 +33,7 @@ Add::Add(Value left, Value right) : Model(ClassTag{}, "Add") {
         poly_binary("add", "Add", "left", "right", kPoly, kTAll | kInt | kFloat,
                     TypeRule::Arithmetic, false);
     init_operator(*this, s, {{"left", left}, {"right", right}});
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 Subtract::Subtract(Value left, Value right) : Model(ClassTag{}, "Subtract") {
@@ -47,6 +48,7 @@ Multiply::Multiply(Value left, Value right) : Model(ClassTag{}, "Multiply") {
         poly_binary("multiplication", "Multiply", "left", "right", kPoly, kTAll | kInt | kFloat,
                     TypeRule::Arithmetic, false);
     init_operator(*this, s, {{"left", left}, {"right", right}});
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 Divide::Divide(Value numerator, Value denominator) : Model(ClassTag{}, "Divide") {
@@ -119,11 +121,13 @@ OperatorSpec shift(const char* fk, const char* cls) {
 Minimum::Minimum(Value left, Value right) : Model(ClassTag{}, "Minimum") {
     static const OperatorSpec s = min_max("minimum", "Minimum");
     init_operator(*this, s, {{"left", left}, {"right", right}});
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 Maximum::Maximum(Value left, Value right) : Model(ClassTag{}, "Maximum") {
     static const OperatorSpec s = min_max("maximum", "Maximum");
     init_operator(*this, s, {{"left", left}, {"right", right}});
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 ShiftLeft::ShiftLeft(Value input, Value shift_) : Model(ClassTag{}, "ShiftLeft") {

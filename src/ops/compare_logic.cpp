@@ -62,11 +62,13 @@ LessEqual::LessEqual(Value left, Value right) : Model(ClassTag{}, "LessEqual") {
 Equal::Equal(Value left, Value right) : Model(ClassTag{}, "Equal") {
     static const OperatorSpec s = relational("equal", "Equal");
     init_operator(*this, s, lr(left, right));
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 NotEqual::NotEqual(Value left, Value right) : Model(ClassTag{}, "NotEqual") {
     static const OperatorSpec s = relational("not_equal", "NotEqual");
     init_operator(*this, s, lr(left, right));
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 LogicalNot::LogicalNot(Value input) : Model(ClassTag{}, "LogicalNot") {
@@ -82,16 +84,19 @@ LogicalNot::LogicalNot(Value input) : Model(ClassTag{}, "LogicalNot") {
 LogicalAnd::LogicalAnd(Value left, Value right) : Model(ClassTag{}, "LogicalAnd") {
     static const OperatorSpec s = bitwise("logical_and", "LogicalAnd");
     init_operator(*this, s, lr(left, right));
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 LogicalOr::LogicalOr(Value left, Value right) : Model(ClassTag{}, "LogicalOr") {
     static const OperatorSpec s = bitwise("logical_or", "LogicalOr");
     init_operator(*this, s, lr(left, right));
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 LogicalXOr::LogicalXOr(Value left, Value right) : Model(ClassTag{}, "LogicalXOr") {
     static const OperatorSpec s = bitwise("logical_xor", "LogicalXOr");
     init_operator(*this, s, lr(left, right));
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 }  // namespace mithril

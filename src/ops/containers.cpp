@@ -45,6 +45,7 @@ ToTuple::ToTuple(int n, std::vector<Value> values) : Model(ClassTag{}, "ToTuple"
     auto s = variadic_spec("to_tuple", "ToTuple", kTuple, in, n, "to_tuple_constraints",
                            cs::to_tuple_constraints);
     init_operator(*this, s, variadic_values(n, values, "ToTuple"));
+    set_canonical_inputs(*this, {});
 }
 
 ToList::ToList(int n, std::vector<Value> values) : Model(ClassTag{}, "ToList") {
@@ -52,6 +53,7 @@ ToList::ToList(int n, std::vector<Value> values) : Model(ClassTag{}, "ToList") {
     auto s = variadic_spec("to_list", "ToList", kList, in, n, "to_list_constraints",
                            cs::to_list_constraints);
     init_operator(*this, s, variadic_values(n, values, "ToList"));
+    set_canonical_inputs(*this, {});
 }
 
 PrimitiveUnion::PrimitiveUnion(int n, std::vector<Value> values)

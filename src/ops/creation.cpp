@@ -33,6 +33,7 @@ Arange::Arange(Value start, Value stop, Value step, Value dtype) : Model(ClassTa
         s.constraints.push_back(con("arange_constraints", cs::arange_constraints,
                                     {"output", "start", "stop", "step"}));
     init_operator(*this, s, {{"start", start}, {"stop", stop}, {"step", step}, {"dtype", dtype}});
+    set_canonical_inputs(*this, {"stop"});
 }
 
 namespace {

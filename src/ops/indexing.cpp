@@ -35,6 +35,7 @@ PrimitiveSlice::PrimitiveSlice(Value start, Value stop, Value step) : Model(Clas
         return s;
     }();
     init_operator(*this, s, {{"start", start}, {"stop", stop}, {"step", step}});
+    set_canonical_inputs(*this, {});
 }
 
 // Embedding: weight [num_embeddings, dim] is differentiable by default; a

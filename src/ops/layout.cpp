@@ -153,6 +153,7 @@ Where::Where(Value cond, Value input1, Value input2) : Model(ClassTag{}, "Where"
         return s;
     }();
     init_operator(*this, s, {{"cond", cond}, {"input1", input1}, {"input2", input2}});
+    set_canonical_inputs(*this, {"input1"});
 }
 
 // ---- shape queries ------------------------------------------------------------------

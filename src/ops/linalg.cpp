@@ -85,6 +85,7 @@ DistanceMatrix::DistanceMatrix(Value left, Value right) : Model(ClassTag{}, "Dis
         return s;
     }();
     init_operator(*this, s, {{"left", left}, {"right", right}});
+    set_canonical_inputs(*this, {"left", "right"});
 }
 
 CartesianDifference::CartesianDifference(Value left, Value right)

@@ -149,4 +149,14 @@ inline Value scalar_tensor(const Value& v) {
 
 using Values = std::vector<std::pair<std::string, Value>>;
 
+// Mithril's Operator._set_cin(*keys, safe=False) after init_operator: the
+// canonical inputs become `keys`, skipping valued ones (an empty list leaves
+// the operator without a canonical input).
+inline void set_canonical_inputs(Model& m, const std::vector<std::string>& keys) {
+    std::vector<ConnRef> refs;
+    for (const auto& k : keys)
+        if (m[k].value().is_tbd()) refs.emplace_back(k);
+    m.set_cin(std::move(refs));
+}
+
 }  // namespace mithril::ops

@@ -216,6 +216,8 @@ TEST_CASE("classic ML models construct with Mithril's keys", "[models]") {
     GPRLoss gl;
     check_inputs(gl, {"labels", "mu", "L", "K_term", "alpha"});
     check_outputs(gl, {"output"});
+    gl.set_shapes({{"labels", {5, 1}}});
+    CHECK_MODEL_SHAPES(gl, {{"L", {5, 5}}, {"alpha", {5, 1}}, {"output", {}}});
 
     GaussProcessRegressionCore gpr;
     check_inputs(gpr, {"label", "s", "k", "k_star", "mu"});
@@ -236,6 +238,7 @@ TEST_CASE("classic ML models construct with Mithril's keys", "[models]") {
     check_inputs(tsne_core, {"distances", "pred_distances", "p_joint"});
     TSNECore tsne_core_calc(true, true);
     CHECK_FALSE(tsne_core_calc.has_key("p_joint"));
+    check_inputs(tsne_core_calc, {"distances", "pred_distances"});
 
     MDS mds(2);
     check_inputs(mds, {"input", "coords", "norm"});
@@ -458,7 +461,11 @@ TEST_CASE("a model nested four levels deep infers through every level", "[models
     CHECK_MODEL_SHAPES(inner, {{"weight", {8, 3}}, {"output", {16, 8}}});
     CHECK_MODEL_SHAPES(level1, {{"output", {16, 8}}});
     CHECK_MODEL_SHAPES(level2, {{"output", {16, 4}}});
-    CHECK(level4.key_kind("output") == KeyKind::Output);
+    // Extension freezes levels 1-3 (their canonical outputs become outputs);
+    // level 4 is not frozen, so its named output is not exposed yet.
+    CHECK(level3.key_kind("output") == KeyKind::Output);
+    CHECK(level1.key_kind("output") == KeyKind::Output);
+    CHECK(level4.cout().key() == "output");
     CHECK(inner.has_parent());
     CHECK(level3.has_parent());
     CHECK_FALSE(level4.has_parent());

@@ -397,3 +397,27 @@ TEST_CASE("primitives: value inference of scalar helpers", "[primitives]") {
     ar.set_values({{"stop", 5}});
     CHECK(tokens(ar, "output") == Toks{"5"});
 }
+
+TEST_CASE("primitives: canonical inputs follow Mithril's _set_cin", "[primitives]") {
+    auto cin_keys = [](const Model& m) {
+        std::vector<std::string> ks;
+        for (const auto& c : m.cins()) ks.push_back(c.key());
+        return ks;
+    };
+    CHECK(cin_keys(Add()) == K{"left", "right"});
+    CHECK(cin_keys(Add(1)) == K{"right"});  // valued keys are skipped
+    CHECK(cin_keys(Multiply()) == K{"left", "right"});
+    CHECK(cin_keys(Subtract()) == K{"left"});
+    CHECK(cin_keys(Equal()) == K{"left", "right"});
+    CHECK(cin_keys(Greater()) == K{"left"});
+    CHECK(cin_keys(DistanceMatrix()) == K{"left", "right"});
+    CHECK(cin_keys(Where()) == K{"input1"});
+    CHECK(cin_keys(Arange()) == K{"stop"});
+    CHECK(cin_keys(ToTuple(2)).empty());
+    CHECK(cin_keys(ToList(2)).empty());
+    CHECK(cin_keys(PrimitiveSlice()).empty());
+    CHECK(cin_keys(Relu()) == K{"input"});
+    CHECK(cin_keys(Softmax()) == K{"input"});
+    CHECK(cin_keys(MatrixMultiply()) == K{"left"});
+    for (const auto& m : {Model(Add()), Model(Relu()), Model(Sum())}) CHECK(m.cout().key() == "output");
+}
