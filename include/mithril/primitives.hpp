@@ -225,6 +225,13 @@ public:
 };
 // keys: input (a list of tensors), axis (None flattens every input)
 class Concat : public Model { public: explicit Concat(Value input = {}, Value axis = 0); };
+// keys: input, split_size, axis; output: a list of tensors. Mithril's HEAD
+// makes Split a composite whose formula_key "split" backends implement
+// natively; here it is one operator (not among the 124 logical keys).
+class Split : public Model {
+public:
+    explicit Split(Value split_size, Value axis = 0, Value input = {});
+};
 // keys: input, pad_width
 class Pad : public Model { public: explicit Pad(Value pad_width = {}, Value input = {}); };
 class Where : public Model {

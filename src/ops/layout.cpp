@@ -1,9 +1,9 @@
 // ops/layout.cpp — shape / layout primitives and shape queries.
 //
-// Mirrors ReshapeOp, TransposeOp, ShapeOp, SizeOp, LengthOp, DtypeOp, CastOp
-// (operators.py) and SwapAxes, PermuteTensor, Flatten, Squeeze, BroadcastTo,
-// Concat, Pad, Where (primitives.py). Reshape and Transpose derive their shape
-// templates from a known shape / axes value, as Mithril does.
+// Mirrors ReshapeOp, TransposeOp, SplitOp, ShapeOp, SizeOp, LengthOp, DtypeOp,
+// CastOp (operators.py) and SwapAxes, PermuteTensor, Flatten, Squeeze,
+// BroadcastTo, Concat, Pad, Where (primitives.py). Reshape and Transpose
+// derive their shape templates from a known shape / axes value, as Mithril does.
 #include "ops/op_helpers.hpp"
 
 namespace mithril {
@@ -129,6 +129,19 @@ Concat::Concat(Value input, Value axis) : Model(ClassTag{}, "Concat") {
         return s;
     }();
     init_operator(*this, s, {{"input", input}, {"axis", axis}});
+}
+
+Split::Split(Value split_size, Value axis, Value input) : Model(ClassTag{}, "Split") {
+    static const OperatorSpec s = [] {
+        auto s = make_spec("split", "Split", key("output", kList),
+                           {tkey("input", kTAll, var("Var1")), key("split_size", kInt),
+                            key("axis", kInt)});
+        s.constraints.push_back(con("split_constraints", cs::split_constraints,
+                                    {"output", "input", "split_size", "axis"},
+                                    kShapeValue | cs::kType));
+        return s;
+    }();
+    init_operator(*this, s, {{"input", input}, {"split_size", split_size}, {"axis", axis}});
 }
 
 Pad::Pad(Value pad_width, Value input) : Model(ClassTag{}, "Pad") {

@@ -118,6 +118,7 @@ std::vector<Row> rows() {
         {"BroadcastTo", [] { return BroadcastTo(); }, "broadcast_to", {"input", "shape"}},
         {"Concat", [] { return Concat(); }, "concat", {"input", "axis"}},
         {"Pad", [] { return Pad(); }, "pad", {"input", "pad_width"}},
+        {"Split", [] { return Split(2); }, "split", {"input", "split_size", "axis"}},
         {"Where", [] { return Where(); }, "where", {"cond", "input1", "input2"}},
         {"Shape", [] { return Shape(); }, "shape", kUnary},
         {"Size", [] { return Size(); }, "size", {"input", "dim"}},
@@ -237,7 +238,7 @@ TEST_CASE("primitives: every class constructs with Mithril's keys", "[primitives
         INFO("formula key " << k);
         CHECK(produced.count(k) == 1);
     }
-    CHECK(produced.size() == 124);
+    CHECK(produced.size() == 125);  // the 124 keys + "split"
 }
 
 TEST_CASE("primitives: constructor argument errors", "[primitives]") {
@@ -420,4 +421,10 @@ TEST_CASE("primitives: canonical inputs follow Mithril's _set_cin", "[primitives
     CHECK(cin_keys(Softmax()) == K{"input"});
     CHECK(cin_keys(MatrixMultiply()) == K{"left"});
     for (const auto& m : {Model(Add()), Model(Relu()), Model(Sum())}) CHECK(m.cout().key() == "output");
+}
+
+TEST_CASE("primitives: Split", "[primitives]") {
+    Split s(2, 1);
+    s.set_shapes({{"input", {3, 4}}});
+    CHECK(s["output"].type() == Type(Type::ListT));
 }
