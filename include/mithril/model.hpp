@@ -131,12 +131,12 @@ inline constexpr NoneType all_none{};
 // A key description: a fresh named (or unnamed) connection with facts.
 // Aggregate: IOKey("x"), IOKey{.name = "x", .shape = {{"N", 3}}}.
 struct IOKey {
-    std::optional<std::string> name;
-    Value value;
-    std::optional<ShapeTemplate> shape;
-    std::optional<Type> type;
-    std::optional<bool> differentiable;
-    std::optional<Connection> connection;  // expose an existing connection under `name`
+    std::optional<std::string> name = std::nullopt;
+    Value value = {};
+    std::optional<ShapeTemplate> shape = std::nullopt;
+    std::optional<Type> type = std::nullopt;
+    std::optional<bool> differentiable = std::nullopt;
+    std::optional<Connection> connection = std::nullopt;  // expose an existing connection under `name`
 };
 
 // What a key of a child may be connected to.
@@ -193,7 +193,7 @@ struct SummaryOptions {
     bool symbolic = true;
     bool alternative_shapes = false;
     int depth = 0;
-    std::string name;
+    std::string name = {};
 };
 
 // key -> printed shape tokens ("u1", "4", "(V1, ...)", or "None" when not

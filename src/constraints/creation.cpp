@@ -16,8 +16,9 @@ bool arange_constraints(ConstraintContext& c) {
     if (!start.is_number() || !stop.is_number() || !step.is_number()) return false;
     double a = start.as_float(), b = stop.as_float(), s = step.as_float();
     if (a > b && s > 0)
-        throw ValueError("Start number (" + start.repr() + ") can not be higher than stop number (" +
-                         stop.repr() + ") while step = " + step.repr());
+        throw ValueError("Start number (" + start.repr() +
+                         ") can not be higher than stop number (" + stop.repr() +
+                         ") while step = " + step.repr());
     if (a < b && s < 0)
         throw ValueError("Start number (" + start.repr() + ") can not be lower than stop number (" +
                          stop.repr() + ") while step = " + step.repr());
@@ -49,12 +50,17 @@ bool eye_constraints(ConstraintContext& c) {
     apply_pattern(c, 0, Pattern::exact(free_slots(2)));
     auto dims = all_dims(c.shape(0));
     const Dim &n = dims[0], &m = dims[1];
-    if (auto v = int_value(c.value(1))) set_value(c, n, *v);
-    else if (n.is_known() && c.value(1).is_tbd()) c.set_value(1, Value(*n.value()));
+    if (auto v = int_value(c.value(1)))
+        set_value(c, n, *v);
+    else if (n.is_known() && c.value(1).is_tbd())
+        c.set_value(1, Value(*n.value()));
     const Value& M = c.value(2);
-    if (auto v = int_value(M)) set_value(c, m, *v);
-    else if (M.is_none()) unify_dims(c, m, n);
-    else if (m.is_known() && M.is_tbd()) c.set_value(2, Value(*m.value()));
+    if (auto v = int_value(M))
+        set_value(c, m, *v);
+    else if (M.is_none())
+        unify_dims(c, m, n);
+    else if (m.is_known() && M.is_tbd())
+        c.set_value(2, Value(*m.value()));
     auto final_dims = all_dims(c.shape(0));
     return final_dims[0].is_known() && final_dims[1].is_known() && c.valued(1) && c.valued(2);
 }

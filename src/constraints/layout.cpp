@@ -44,8 +44,10 @@ bool bcast_many(const ConstraintContext& c, size_t o, const std::vector<size_t>&
         throw ValueError("Shape mismatch for broadcast. Output has " +
                          std::to_string(all_dims(out).size()) +
                          " dim(s) while an input has at least " + std::to_string(need) + ".");
-    if (fixed) apply_pattern(c, o, Pattern::exact(free_slots(need)));
-    else extend_min_rank(c, o, need, false);
+    if (fixed)
+        apply_pattern(c, o, Pattern::exact(free_slots(need)));
+    else
+        extend_min_rank(c, o, need, false);
     out = c.shape(o);
     // Dims of input k and of the output at position j counted from the right.
     auto in_dim = [&](size_t k, size_t j) -> std::optional<Dim> {
@@ -90,15 +92,17 @@ bool bcast_many(const ConstraintContext& c, size_t o, const std::vector<size_t>&
         if (v) {
             set_value(c, O, *v);
         } else if (complete) {
-            if (unknown.empty() && !present.empty()) set_value(c, O, 1);
-            else if (unknown.size() == 1) unify_dims(c, O, unknown[0]);
+            if (unknown.empty() && !present.empty())
+                set_value(c, O, 1);
+            else if (unknown.size() == 1)
+                unify_dims(c, O, unknown[0]);
             else if (O.value() == std::optional<int64_t>(1))
                 for (const auto& u : unknown) set_value(c, u, 1);
         }
         for (const auto& d : present)
             if (!d.same(O) && d.value() != std::optional<int64_t>(1)) solved = false;
-        if (!O.is_known() && std::none_of(present.begin(), present.end(),
-                                          [&](const Dim& d) { return d.same(O); }))
+        if (!O.is_known() &&
+            std::none_of(present.begin(), present.end(), [&](const Dim& d) { return d.same(O); }))
             solved = false;
     }
     return solved && !c.shape(o).has_root();
@@ -135,8 +139,10 @@ bool reshape_constraints(ConstraintContext& c) {
             auto values = out.values();
             for (auto v : *values) items.emplace_back(v);
             Type t = c.type(2);
-            if (t.intersects(Type(Type::TupleT))) c.set_value(2, Value::tuple(items));
-            else if (t.intersects(Type(Type::ListT))) c.set_value(2, Value::list(items));
+            if (t.intersects(Type(Type::TupleT)))
+                c.set_value(2, Value::tuple(items));
+            else if (t.intersects(Type(Type::ListT)))
+                c.set_value(2, Value::list(items));
         }
         return is_known(c.shape(0)) && is_known(c.shape(1));
     }
@@ -176,8 +182,8 @@ bool reshape_constraints(ConstraintContext& c) {
 
     auto od = all_dims(c.shape(0));
     if (n_neg && input_prod && all_int && shp_prod != 0) {
-        auto idx = size_t(std::find(vals.begin(), vals.end(), std::optional<int64_t>(-1)) -
-                          vals.begin());
+        auto idx =
+            size_t(std::find(vals.begin(), vals.end(), std::optional<int64_t>(-1)) - vals.begin());
         set_value(c, od[idx], *input_prod / -shp_prod);
     }
     if (!n_neg && all_int) {
@@ -185,7 +191,8 @@ bool reshape_constraints(ConstraintContext& c) {
         in = c.shape(1);
         if (!in.has_root()) {
             auto id = all_dims(in);
-            auto unknown = std::count_if(id.begin(), id.end(), [](auto& d) { return !d.is_known(); });
+            auto unknown =
+                std::count_if(id.begin(), id.end(), [](auto& d) { return !d.is_known(); });
             if (unknown == 1) {
                 int64_t known = 1;
                 for (const auto& d : id) known *= d.value().value_or(1);
@@ -212,8 +219,8 @@ bool flatten_constraints(ConstraintContext& c) {
             ShapeRepr in = c.shape(1);
             auto tail_src = in.has_root() ? in.suffix : all_dims(in);
             size_t keep = size_t(-*e - 1);
-            Slots tail = slice(tail_src, tail_src.size() - std::min(keep, tail_src.size()),
-                               tail_src.size());
+            Slots tail =
+                slice(tail_src, tail_src.size() - std::min(keep, tail_src.size()), tail_src.size());
             apply_pattern(c, 0, Pattern::open({}, cat({Slot()}, tail)));
         }
         return false;
@@ -233,9 +240,12 @@ bool flatten_constraints(ConstraintContext& c) {
     const int64_t S = *s, E = *e;
     if ((S >= 0) == (E >= 0) && S > E)
         throw ValueError("Start_dim cannot be greater or equal to end dim!");
-    if (S >= 0 && E >= 0) apply_pattern(c, 1, Pattern::open(free_slots(size_t(E + 1))));
-    else if (S >= 0) apply_pattern(c, 1, Pattern::open(free_slots(size_t(S + 1)), free_slots(size_t(-E - 1))));
-    else if (E < 0) apply_pattern(c, 1, Pattern::open({}, free_slots(size_t(-S))));
+    if (S >= 0 && E >= 0)
+        apply_pattern(c, 1, Pattern::open(free_slots(size_t(E + 1))));
+    else if (S >= 0)
+        apply_pattern(c, 1, Pattern::open(free_slots(size_t(S + 1)), free_slots(size_t(-E - 1))));
+    else if (E < 0)
+        apply_pattern(c, 1, Pattern::open({}, free_slots(size_t(-S))));
 
     ShapeRepr in = c.shape(1);
     if (!in.has_root()) {
@@ -244,9 +254,10 @@ bool flatten_constraints(ConstraintContext& c) {
         int64_t as = S >= 0 ? S : n + S, ae = E >= 0 ? E : n + E;
         if (as > ae) throw ValueError("Start_dim cannot be greater or equal to end dim!");
         if (as < 0 || as >= n)
-            throw ValueError("value of start dim out of boundary (start dim needs to be in range of (" +
-                             std::to_string(-n) + ", " + std::to_string(n - 1) +
-                             "). But given start dim is " + std::to_string(S) + ")");
+            throw ValueError(
+                "value of start dim out of boundary (start dim needs to be in range of (" +
+                std::to_string(-n) + ", " + std::to_string(n - 1) + "). But given start dim is " +
+                std::to_string(S) + ")");
         if (ae < 0 || ae >= n)
             throw ValueError("value of end dim out of boundary (end dim needs to be in range of (" +
                              std::to_string(-n) + ", " + std::to_string(n - 1) +
@@ -254,8 +265,9 @@ bool flatten_constraints(ConstraintContext& c) {
         std::vector<Dim> mid(d.begin() + as, d.begin() + ae + 1);
         auto prod = product(mid);
         Slot merged = as == ae ? Slot(d[size_t(as)]) : Slot::val(prod);
-        apply_pattern(c, 0, Pattern::exact(cat(cat(slice(d, 0, size_t(as)), {merged}),
-                                               slice(d, size_t(ae + 1), d.size()))));
+        apply_pattern(c, 0,
+                      Pattern::exact(cat(cat(slice(d, 0, size_t(as)), {merged}),
+                                         slice(d, size_t(ae + 1), d.size()))));
         // Backward: the flattened dim known and a single unknown input dim in the range.
         auto od = all_dims(c.shape(0));
         const Dim& m = od[size_t(as)];
@@ -270,9 +282,9 @@ bool flatten_constraints(ConstraintContext& c) {
         return product(mid).has_value();
     }
     if (S >= 0 && E >= 0 && in.prefix.size() > size_t(E)) {
-        Slots pre = cat(cat(slice(in.prefix, 0, size_t(S)),
-                            {S == E ? Slot(in.prefix[size_t(S)]) : Slot()}),
-                        slice(in.prefix, size_t(E + 1), in.prefix.size()));
+        Slots pre =
+            cat(cat(slice(in.prefix, 0, size_t(S)), {S == E ? Slot(in.prefix[size_t(S)]) : Slot()}),
+                slice(in.prefix, size_t(E + 1), in.prefix.size()));
         apply_pattern(c, 0, Pattern::rooted(pre, *in.root, slots_of(in.suffix)));
     } else if (S >= 0 && E < 0) {
         // Output rank is S + 1 + (-E - 1) whatever the input rank; its dims are
@@ -300,11 +312,12 @@ bool squeeze_constraints(ConstraintContext& c) {
         throw ValueError("Output shape can not have higher number of dimensions (min " +
                          std::to_string(out.min_rank()) + ") than input (" +
                          std::to_string(all_dims(in).size()) + ")");
-    for (const auto& d : out.has_root() ? cat(slots_of(out.prefix), slots_of(out.suffix))
-                                        : slots_of(all_dims(out)))
+    for (const auto& d :
+         out.has_root() ? cat(slots_of(out.prefix), slots_of(out.suffix)) : slots_of(all_dims(out)))
         if (d.dim->value() == std::optional<int64_t>(1))
             throw ValueError("Squeeze output shape can not have any dimensionality as 1, got "
-                             "output shape as " + python_shape(out));
+                             "output shape as " +
+                             python_shape(out));
     bool variadic_required = in.has_root();
     Slots pre, rev;
     for (const auto& d : in.has_root() ? in.prefix : all_dims(in)) {
@@ -322,8 +335,10 @@ bool squeeze_constraints(ConstraintContext& c) {
         }
         if (*it->value() != 1) rev.emplace_back(*it);
     }
-    if (variadic_required) apply_pattern(c, 0, Pattern::open(pre, Slots(rev.rbegin(), rev.rend())));
-    else apply_pattern(c, 0, Pattern::exact(pre));
+    if (variadic_required)
+        apply_pattern(c, 0, Pattern::open(pre, Slots(rev.rbegin(), rev.rend())));
+    else
+        apply_pattern(c, 0, Pattern::exact(pre));
     return !c.shape(0).has_root();
 }
 
@@ -342,8 +357,10 @@ bool swap_axes_constraints(ConstraintContext& c) {
     ShapeRepr in = c.shape(1), out = c.shape(0);
     if (in.has_root() && out.has_root()) {
         size_t pre = 0, suf = 0;
-        if (x >= 0 && y >= 0) pre = size_t(std::max(x, y) + 1);
-        else if (x < 0 && y < 0) suf = size_t(-std::min(x, y));
+        if (x >= 0 && y >= 0)
+            pre = size_t(std::max(x, y) + 1);
+        else if (x < 0 && y < 0)
+            suf = size_t(-std::min(x, y));
         else {
             int64_t p = std::max(x, y), q = std::min(x, y);
             pre = size_t(p + 1);
@@ -418,7 +435,8 @@ bool reverse_constraints(ConstraintContext& c) {
         // Both variadic: the known ends swap sides.
         apply_pattern(c, 0, Pattern::open(reversed(in.suffix), reversed(in.prefix)));
         out = c.shape(0);
-        if (out.has_root()) apply_pattern(c, 1, Pattern::open(reversed(out.suffix), reversed(out.prefix)));
+        if (out.has_root())
+            apply_pattern(c, 1, Pattern::open(reversed(out.suffix), reversed(out.prefix)));
         return false;
     }
     auto items = int_items(axes);
@@ -450,8 +468,10 @@ bool concat_constraints(ConstraintContext& c) {
     const size_t N = elems.size();  // reprs 0..N-1 are the inputs, N the output
     auto get = [&](size_t k) { return k == N ? c.shape(0) : shape_of(*elems[k]); };
     auto put = [&](size_t k, const Pattern& p) {
-        if (k == N) apply_pattern(c, 0, p);
-        else apply_pattern(c, target(c, *elems[k]), p);
+        if (k == N)
+            apply_pattern(c, 0, p);
+        else
+            apply_pattern(c, target(c, *elems[k]), p);
     };
 
     if (axis.is_none()) {  // every input is flattened, then joined
@@ -466,9 +486,12 @@ bool concat_constraints(ConstraintContext& c) {
             int64_t known = 1;
             std::optional<Dim> u;
             for (const auto& d : all_dims(r)) {
-                if (d.is_known()) known *= *d.value();
-                else if (u || unknown) return false;  // two unknowns: nothing to infer
-                else u = d;
+                if (d.is_known())
+                    known *= *d.value();
+                else if (u || unknown)
+                    return false;  // two unknowns: nothing to infer
+                else
+                    u = d;
             }
             if (u) {
                 unknown = u;
@@ -519,8 +542,10 @@ bool concat_constraints(ConstraintContext& c) {
         }
         if (same_layout && ref.has_root()) {
             Slots pre = slots_of(ref.prefix), suf = slots_of(ref.suffix);
-            if (*a >= 0) pre[size_t(*a)] = Slot();
-            else suf[suf.size() - size_t(-*a)] = Slot();
+            if (*a >= 0)
+                pre[size_t(*a)] = Slot();
+            else
+                suf[suf.size() - size_t(-*a)] = Slot();
             for (size_t k = 0; k < N; ++k) put(k, Pattern::rooted(pre, *ref.root, suf));
         }
     }
@@ -538,8 +563,10 @@ bool concat_constraints(ConstraintContext& c) {
     std::vector<size_t> unknown;
     int64_t in_sum = 0;
     for (size_t k = 0; k <= N; ++k) {
-        if (!dims[k].is_known()) unknown.push_back(k);
-        else if (k < N) in_sum += *dims[k].value();
+        if (!dims[k].is_known())
+            unknown.push_back(k);
+        else if (k < N)
+            in_sum += *dims[k].value();
     }
     if (unknown.empty()) {
         set_value(c, dims[N], in_sum);  // throws on a mismatch
@@ -584,10 +611,12 @@ bool pad_constraints(ConstraintContext& c) {
     const size_t n = pads.size();
     std::vector<std::pair<int64_t, int64_t>> pv;
     for (const auto& p : pads) {
-        if (p.is_int()) pv.emplace_back(p.as_int(), p.as_int());
+        if (p.is_int())
+            pv.emplace_back(p.as_int(), p.as_int());
         else if (p.is_sequence() && p.items().size() == 2)
             pv.emplace_back(p.items()[0].as_int(), p.items()[1].as_int());
-        else throw ValueError("Invalid pad_width value " + pw.repr());
+        else
+            throw ValueError("Invalid pad_width value " + pw.repr());
     }
     apply_pattern(c, 1, Pattern::exact(free_slots(n)));
     apply_pattern(c, 0, Pattern::exact(free_slots(n)));
@@ -676,7 +705,8 @@ bool polynomial_features_constraints(ConstraintContext& c) {
                 return true;
             }
             if (t > *dout.value())
-                throw ValueError("Something went wrong while calculating Polynomial Features shapes!");
+                throw ValueError(
+                    "Something went wrong while calculating Polynomial Features shapes!");
         }
     }
     return false;
@@ -688,7 +718,8 @@ bool atleast_1d_constraints(ConstraintContext& c) {
     ShapeRepr in = c.shape(1);
     if (!in.has_root()) {
         auto d = all_dims(in);
-        apply_pattern(c, 0, d.empty() ? Pattern::exact({Slot::val(1)}) : Pattern::exact(slots_of(d)));
+        apply_pattern(c, 0,
+                      d.empty() ? Pattern::exact({Slot::val(1)}) : Pattern::exact(slots_of(d)));
         return true;
     }
     if (in.min_rank() >= 1) {
@@ -712,14 +743,16 @@ bool atleast_1d_constraints(ConstraintContext& c) {
 bool split_constraints(ConstraintContext& c) {
     auto n = int_value(c.value(2)), a = int_value(c.value(3));
     if (!n || !a) return false;
-    if (*n <= 0) throw ValueError("Split size must be a positive integer, got " + std::to_string(*n));
+    if (*n <= 0)
+        throw ValueError("Split size must be a positive integer, got " + std::to_string(*n));
     auto elems = elements_of(c.edge(0));
     if (elems.empty()) return false;
     if (elems.size() != size_t(*n))
         throw ValueError("Split into " + std::to_string(*n) + " parts but the output has " +
                          std::to_string(elems.size()) + " items");
-    apply_pattern(c, 1, *a >= 0 ? Pattern::open(free_slots(size_t(*a + 1)))
-                                : Pattern::open({}, free_slots(size_t(-*a))));
+    apply_pattern(c, 1,
+                  *a >= 0 ? Pattern::open(free_slots(size_t(*a + 1)))
+                          : Pattern::open({}, free_slots(size_t(-*a))));
     ShapeRepr in = c.shape(1);
     auto d = dim_at(in, *a);
     if (!d) return false;
@@ -737,8 +770,10 @@ bool split_constraints(ConstraintContext& c) {
         p = Pattern::exact(s);
     } else {
         Slots pre = slots_of(in.prefix), suf = slots_of(in.suffix);
-        if (*a >= 0) pre[size_t(*a)] = part;
-        else suf[suf.size() - size_t(-*a)] = part;
+        if (*a >= 0)
+            pre[size_t(*a)] = part;
+        else
+            suf[suf.size() - size_t(-*a)] = part;
         p = Pattern::rooted(pre, *in.root, suf);
     }
     for (auto* e : elems) apply_pattern(c, target(c, *e), p);

@@ -38,19 +38,20 @@ void sanity_check(const ShapeRepr& in, const ShapeRepr& out, const Value& axis,
                              repr_string(out) +
                              " must have same length when keepdim is True in reduce model");
         if (keepdim == false && axes && lin != lout + int64_t(axes->size()))
-            throw ValueError("Shape mismatch, output rank = " + std::to_string(lout) +
-                             ". Output rank must be exactly " +
-                             std::to_string(lin - int64_t(axes->size())) +
-                             " where input rank = " + std::to_string(lin) +
-                             " and axis = " + axis.repr() +
-                             ". Axis numbers printed as their counterparts.");
+            throw ValueError(
+                "Shape mismatch, output rank = " + std::to_string(lout) +
+                ". Output rank must be exactly " + std::to_string(lin - int64_t(axes->size())) +
+                " where input rank = " + std::to_string(lin) + " and axis = " + axis.repr() +
+                ". Axis numbers printed as their counterparts.");
     }
     if (!axes) return;
     std::vector<int64_t> pos = *axes;
     if (!(in.has_root() && out.has_root())) {
         std::optional<int64_t> in_len;
-        if (!in.has_root()) in_len = lin;
-        else if (keepdim) in_len = *keepdim ? lout : lout + int64_t(axes->size());
+        if (!in.has_root())
+            in_len = lin;
+        else if (keepdim)
+            in_len = *keepdim ? lout : lout + int64_t(axes->size());
         if (in_len) {
             for (auto& a : pos) {
                 int64_t p = a >= 0 ? a : a + *in_len;
@@ -66,7 +67,8 @@ void sanity_check(const ShapeRepr& in, const ShapeRepr& out, const Value& axis,
     std::set<int64_t> seen;
     for (auto p : pos)
         if (!seen.insert(p).second)
-            throw ValueError("Dim " + std::to_string(p) + " appears multiple times in the reduce axes");
+            throw ValueError("Dim " + std::to_string(p) +
+                             " appears multiple times in the reduce axes");
 }
 
 // Both shapes variadic: grow the input to the minimum rank the axes imply, so
@@ -89,8 +91,10 @@ void extend_input(const ConstraintContext& c, const std::set<int64_t>& pos,
     std::vector<Dim> prefix = in.prefix, suffix;
     int64_t to_suffix = 0;
     for (int64_t k = 0; k < additional; ++k) {
-        if (int64_t(prefix.size()) < max_pos) prefix.emplace_back();
-        else ++to_suffix;
+        if (int64_t(prefix.size()) < max_pos)
+            prefix.emplace_back();
+        else
+            ++to_suffix;
     }
     for (int64_t k = 0; k < to_suffix; ++k) suffix.emplace_back();
     suffix.insert(suffix.end(), in.suffix.begin(), in.suffix.end());
@@ -99,15 +103,17 @@ void extend_input(const ConstraintContext& c, const std::set<int64_t>& pos,
 
 // Both variadic, axes and keepdim known: carry over the dims no axis can touch.
 void reduce_variadic(const ConstraintContext& c, const std::vector<int64_t>& axes,
-                     const std::set<int64_t>& pos, const std::set<int64_t>& neg,
-                     int64_t max_pos, int64_t max_neg, bool keepdim) {
+                     const std::set<int64_t>& pos, const std::set<int64_t>& neg, int64_t max_pos,
+                     int64_t max_neg, bool keepdim) {
     ShapeRepr in = c.shape(1);
     auto n = int64_t(in.min_rank());
     Slots prefix, suffix_rev;
     for (size_t idx = 0; idx < in.prefix.size(); ++idx) {
         if (!pos.count(int64_t(idx))) {
-            if (int64_t(idx) < n - max_neg) prefix.emplace_back(in.prefix[idx]);
-            else prefix.emplace_back();  // a negative axis may name this dim
+            if (int64_t(idx) < n - max_neg)
+                prefix.emplace_back(in.prefix[idx]);
+            else
+                prefix.emplace_back();  // a negative axis may name this dim
         } else if (keepdim) {
             prefix.push_back(Slot::val(1));
         }
@@ -115,8 +121,10 @@ void reduce_variadic(const ConstraintContext& c, const std::vector<int64_t>& axe
     for (size_t idx = 0; idx < in.suffix.size(); ++idx) {
         const Dim& d = in.suffix[in.suffix.size() - 1 - idx];
         if (!neg.count(-int64_t(idx) - 1)) {
-            if (int64_t(idx) < n - max_pos) suffix_rev.emplace_back(d);
-            else suffix_rev.emplace_back();
+            if (int64_t(idx) < n - max_pos)
+                suffix_rev.emplace_back(d);
+            else
+                suffix_rev.emplace_back();
         } else if (keepdim) {
             suffix_rev.push_back(Slot::val(1));
         }
@@ -127,8 +135,10 @@ void reduce_variadic(const ConstraintContext& c, const std::vector<int64_t>& axe
             // This axis falls inside the variadic part: the output loses one dim there.
             free_root = true;
             if (!keepdim) {
-                if (!prefix.empty()) prefix.pop_back();
-                else if (!suffix_rev.empty()) suffix_rev.pop_back();
+                if (!prefix.empty())
+                    prefix.pop_back();
+                else if (!suffix_rev.empty())
+                    suffix_rev.pop_back();
             }
         }
     }
@@ -146,8 +156,10 @@ void reduce_forward(const ConstraintContext& c, const std::vector<int64_t>& axes
     for (auto a : axes) ax.insert(a >= 0 ? a : a + n);
     Slots out;
     for (int64_t k = 0; k < n; ++k) {
-        if (!ax.count(k)) out.emplace_back(dims[size_t(k)]);
-        else if (keepdim) out.push_back(Slot::val(1));
+        if (!ax.count(k))
+            out.emplace_back(dims[size_t(k)]);
+        else if (keepdim)
+            out.push_back(Slot::val(1));
     }
     apply_pattern(c, 0, Pattern::exact(out));
 }
@@ -201,9 +213,12 @@ bool reduce_constraints(ConstraintContext& c) {
             extend_input(c, pos, neg, max_pos, max_neg);
         if (!keepdim) return false;
         bool in_root = c.shape(1).has_root(), out_root = c.shape(0).has_root();
-        if (in_root && out_root) reduce_variadic(c, *axes, pos, neg, max_pos, max_neg, *keepdim);
-        else if (!in_root) reduce_forward(c, *axes, *keepdim);
-        else reduce_backward(c, *axes, *keepdim);
+        if (in_root && out_root)
+            reduce_variadic(c, *axes, pos, neg, max_pos, max_neg, *keepdim);
+        else if (!in_root)
+            reduce_forward(c, *axes, *keepdim);
+        else
+            reduce_backward(c, *axes, *keepdim);
         return same_root(c.shape(1), c.shape(0));
     }
     if (axis.is_none() && keepdim) {
@@ -223,8 +238,9 @@ bool reduce_constraints(ConstraintContext& c) {
             apply_pattern(c, 1, Pattern::exact(free_slots(od.size())));
             return true;
         }
-        apply_pattern(c, 0, Pattern::open(Slots(in.prefix.size(), Slot::val(1)),
-                                          Slots(in.suffix.size(), Slot::val(1))));
+        apply_pattern(c, 0,
+                      Pattern::open(Slots(in.prefix.size(), Slot::val(1)),
+                                    Slots(in.suffix.size(), Slot::val(1))));
         return false;
     }
     return false;

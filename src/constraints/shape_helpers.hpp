@@ -41,9 +41,12 @@ inline std::optional<std::vector<std::optional<int64_t>>> int_items(const Value&
     if (!v.is_sequence()) return std::nullopt;
     std::vector<std::optional<int64_t>> out;
     for (const auto& it : v.items()) {
-        if (it.is_int() || it.is_bool()) out.push_back(it.as_int());
-        else if (it.is_none()) out.push_back(std::nullopt);
-        else return std::nullopt;
+        if (it.is_int() || it.is_bool())
+            out.push_back(it.as_int());
+        else if (it.is_none())
+            out.push_back(std::nullopt);
+        else
+            return std::nullopt;
     }
     return out;
 }
@@ -187,15 +190,18 @@ struct Pattern {
 };
 
 inline void apply_slot(const ConstraintContext& c, const Slot& s, const Dim& d) {
-    if (s.dim) unify_dims(c, *s.dim, d);
-    else if (s.value) set_value(c, d, *s.value);
+    if (s.dim)
+        unify_dims(c, *s.dim, d);
+    else if (s.value)
+        set_value(c, d, *s.value);
 }
 
 // Unify the pattern's prefix/suffix slots with the addressable dims of t.
 inline void apply_addressable(const ConstraintContext& c, const Pattern& p, const ShapeRepr& t) {
     if (!t.has_root()) {
         auto d = all_dims(t);
-        for (size_t k = 0; k < p.prefix.size() && k < d.size(); ++k) apply_slot(c, p.prefix[k], d[k]);
+        for (size_t k = 0; k < p.prefix.size() && k < d.size(); ++k)
+            apply_slot(c, p.prefix[k], d[k]);
         for (size_t k = 0; k < p.suffix.size() && k < d.size(); ++k)
             apply_slot(c, p.suffix[p.suffix.size() - 1 - k], d[d.size() - 1 - k]);
         return;
@@ -210,8 +216,8 @@ inline void apply_addressable(const ConstraintContext& c, const Pattern& p, cons
 // a list edge (Concat's inputs, Split's outputs), which is updated directly
 // but still records into the constraint's EdgeUpdates.
 struct ShapeTarget {
-    std::function<ShapeRepr()> get;                 // the primary repr, normalized
-    std::function<std::vector<ShapeRepr>()> alts;   // every repr of the node, normalized
+    std::function<ShapeRepr()> get;                // the primary repr, normalized
+    std::function<std::vector<ShapeRepr>()> alts;  // every repr of the node, normalized
     std::function<void(const ShapeRepr&)> set;
 };
 inline std::vector<ShapeRepr> node_reprs(const ShapeNode& n) {
@@ -291,8 +297,10 @@ inline void apply_pattern(const ConstraintContext& c, const ShapeTarget& tg, con
             // Crossing layouts. Pattern slots that carry information go to an
             // alternative repr of the node (reused on later runs); bare rank
             // information extends the primary repr.
-            if (std::any_of(p.prefix.begin(), p.prefix.end(), [](const Slot& x) { return !x.free(); }) ||
-                std::any_of(p.suffix.begin(), p.suffix.end(), [](const Slot& x) { return !x.free(); })) {
+            if (std::any_of(p.prefix.begin(), p.prefix.end(),
+                            [](const Slot& x) { return !x.free(); }) ||
+                std::any_of(p.suffix.begin(), p.suffix.end(),
+                            [](const Slot& x) { return !x.free(); })) {
                 for (const auto& alt : tg.alts()) {
                     if (alt.has_root() && alt.prefix.size() >= p.prefix.size() &&
                         alt.suffix.size() >= p.suffix.size()) {
@@ -311,8 +319,8 @@ inline void apply_pattern(const ConstraintContext& c, const ShapeTarget& tg, con
             return;
         case Root::Given: {
             auto fits = [&](const ShapeRepr& r) {
-                return r.has_root() && r.root->same(*p.root) && r.prefix.size() == p.prefix.size() &&
-                       r.suffix.size() == p.suffix.size();
+                return r.has_root() && r.root->same(*p.root) &&
+                       r.prefix.size() == p.prefix.size() && r.suffix.size() == p.suffix.size();
             };
             if (fits(t)) {
                 apply_addressable(c, p, t);

@@ -25,8 +25,7 @@ using namespace detail;
 // Total padding along one axis: p -> 2p, (lo, hi) -> lo + hi.
 std::optional<int64_t> pad_total(const Value& v) {
     if (v.is_int() || v.is_bool()) return 2 * v.as_int();
-    if (v.is_sequence() && v.items().size() == 2 && v.items()[0].is_int() &&
-        v.items()[1].is_int())
+    if (v.is_sequence() && v.items().size() == 2 && v.items()[0].is_int() && v.items()[1].is_int())
         return v.items()[0].as_int() + v.items()[1].as_int();
     return std::nullopt;
 }
@@ -49,7 +48,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 int64_t window_output(int64_t in, int64_t pad, int64_t kernel, int64_t dilation, int64_t stride) {
     if (stride == 0) throw ValueError("Stride can not be zero in sliding window operations!");
     int64_t val = floor_div(in + pad - (kernel - 1) * dilation - 1, stride) + 1;
-    if (val <= 0) throw ValueError("Dimension Error: Output dimension calculated to be lesser than zero!");
+    if (val <= 0)
+        throw ValueError("Dimension Error: Output dimension calculated to be lesser than zero!");
     return val;
 }
 
@@ -72,14 +72,14 @@ bool sliding_window(ConstraintContext& c, const std::vector<AxisArgs>& axes) {
             auto d = dim_at(in, -int64_t(n - k));
             const auto& a = axes[k];
             if (d && d->is_known() && a.kernel)
-                suffix.push_back(
-                    Slot::val(window_output(*d->value(), *a.pad, *a.kernel, *a.dilation, *a.stride)));
+                suffix.push_back(Slot::val(
+                    window_output(*d->value(), *a.pad, *a.kernel, *a.dilation, *a.stride)));
             else
                 suffix.emplace_back();
         }
         apply_pattern(c, 0, Pattern::open({}, suffix));
     }
-    c.shape(0);  // normalizes the node
+    c.shape(0);                                           // normalizes the node
     for (const auto& r : node_reprs(*c.edge(0).shape)) {  // the primary or an alternative
         bool known = true;
         for (size_t k = 0; k < n && known; ++k) {

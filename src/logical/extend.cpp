@@ -105,6 +105,8 @@ void extend(const std::shared_ptr<ModelData>& parent, const std::shared_ptr<Mode
             ConnectMap kwargs, bool canonical) {
     if (parent->frozen) throw Error(ErrorKind::Runtime, "Model is frozen and can not be extended!");
     if (child == parent) throw KeyError("A model can not be extended with itself.");
+    if (!child->may_be_submodel)
+        throw Error(ErrorKind::Runtime, child->class_name + " can not be a submodel of another model!");
     if (child->parent.lock()) throw Error(ErrorKind::Runtime, "Child model could not be re-extended!");
     if (parent->parent.lock())
         throw Error(ErrorKind::Runtime, "Submodel of a model could not be extended!");

@@ -79,7 +79,11 @@ KeyKind ModelData::kind(const ConnectionData* c) const {
                    ? KeyKind::Input
                    : KeyKind::Output;
     }
+    for (const auto& b : state_bindings)  // both ends of a state pair are latent
+        if (b.input.get() == c) return KeyKind::LatentInput;
     if (is_produced(c)) {
+        for (const auto& b : state_bindings)
+            if (b.output.get() == c) return KeyKind::LatentOutput;
         if (exposed_outputs.count(const_cast<ConnectionData*>(c))) return KeyKind::Output;
         return is_consumed(c) ? KeyKind::Internal : KeyKind::LatentOutput;
     }

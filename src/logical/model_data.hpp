@@ -42,6 +42,7 @@ struct ModelData : std::enable_shared_from_this<ModelData> {
     bool output_can_be_differentiable = true;
     bool frozen = false;
     bool provisional = false;
+    bool may_be_submodel = true;             // false for TrainModel
     std::weak_ptr<ModelData> parent;
 
     std::vector<std::shared_ptr<ConnectionData>> conns;   // creation order

@@ -4,7 +4,9 @@
 // synnada-ai/mithril: mithril/models/models.py. The convolutions take the
 // kernel size for padding conversion from Shape(weight): Mithril writes
 // `k_shp.output[-1]` / `k_shp.output[-2:]`, i.e. an Indexer on the shape
-// tuple, which is built explicitly here. Pools convert kernel size, stride,
+// tuple. These converter chains are built with functional calls (provisional
+// models) and pulled in by the convolution, so that the key order starts
+// with "input" as in Mithril's call signature. Pools convert kernel size, stride,
 // padding and dilation with StrideConverter / PaddingConverter* /
 // TupleConverter exactly as Mithril does.
 #include "models/helpers.hpp"
@@ -83,17 +85,15 @@ Convolution1D::Convolution1D(std::optional<int64_t> kernel_size,
     const ShapeDim oc = out_channels ? ShapeDim(*out_channels) : ShapeDim(None);
     const ShapeDim ks = kernel_size ? ShapeDim(*kernel_size) : ShapeDim(None);
 
-    Shape k_shp;
-    PaddingConverter1D p_converter;
-    Connection wshape =
-        attach(*this, k_shp, {{"input", shaped("weight", {oc, "C_in", ks}, weight)}});
-    Connection k_last = attach(*this, Indexer(Value(-1)), {{"input", wshape}});
-    Connection p = attach(*this, p_converter,
-                          {{"input", named("padding", pad)}, {"kernel_size", k_last}});
+    // Provisional chain weight -> Shape -> [-1] -> PaddingConverter1D, pulled in
+    // when the convolution is attached (so "input" is the first key).
+    Connection wshape = Shape()({{"input", shaped("weight", {oc, "C_in", ks}, weight)}});
+    Connection k_last = Indexer(Value(-1))({{"input", wshape}});
+    Connection p = PaddingConverter1D()({{"input", named("padding", pad)}, {"kernel_size", k_last}});
 
     ConnectMap conv{{"output", named("output")},
                     {"input", named("input", input)},
-                    {"weight", "weight"},
+                    {"weight", wshape.model()["weight"]},
                     {"stride", named("stride", stride)},
                     {"padding", p},
                     {"dilation", named("dilation", dilation)}};
@@ -126,25 +126,19 @@ Convolution2D::Convolution2D(Value kernel_size, std::optional<int64_t> out_chann
     const Value pad = padding.kind() == Value::Kind::List ? to_tuple(padding) : padding;
     const Value dil = dilation.kind() == Value::Kind::List ? to_tuple(dilation) : dilation;
 
-    Shape k_shp;
-    PaddingConverter2D p_converter;
-    TupleConverter st_converter;
-    TupleConverter pt_converter;
-    TupleConverter dt_converter;
-
-    Connection wshape =
-        attach(*this, k_shp, {{"input", shaped("weight", {oc, "C_in", kh, kw}, weight)}});
-    Connection k_last2 =
-        attach(*this, Indexer(Value(slice(-2, std::nullopt))), {{"input", wshape}});
-    Connection p = attach(*this, p_converter,
-                          {{"input", named("padding", pad)}, {"kernel_size", k_last2}});
-    Connection stt = attach(*this, st_converter, {{"input", named("stride", st)}});
-    Connection pt = attach(*this, pt_converter, {{"input", p}});
-    Connection dt = attach(*this, dt_converter, {{"input", named("dilation", dil)}});
+    // Provisional chains (weight -> Shape -> [-2:] -> PaddingConverter2D ->
+    // TupleConverter; stride / dilation -> TupleConverter), pulled in when the
+    // convolution is attached (so "input" is the first key).
+    Connection wshape = Shape()({{"input", shaped("weight", {oc, "C_in", kh, kw}, weight)}});
+    Connection k_last2 = Indexer(Value(slice(-2, std::nullopt)))({{"input", wshape}});
+    Connection p = PaddingConverter2D()({{"input", named("padding", pad)}, {"kernel_size", k_last2}});
+    Connection stt = TupleConverter()({{"input", named("stride", st)}});
+    Connection pt = TupleConverter()({{"input", p}});
+    Connection dt = TupleConverter()({{"input", named("dilation", dil)}});
 
     ConnectMap conv{{"output", named("output")},
                     {"input", named("input", input)},
-                    {"weight", "weight"},
+                    {"weight", wshape.model()["weight"]},
                     {"stride", stt},
                     {"padding", pt},
                     {"dilation", dt},

@@ -4,8 +4,8 @@
 // mithril/models/models.py: same submodels in the same order, same key
 // names, shape templates, canonical keys and exposed outputs. Mithril builds
 // Linear's transposed weight with connection algebra (IOKey.transpose()),
-// which places a Transpose before the MatrixMultiply; it is built explicitly
-// here, in the same order.
+// which places a Transpose before the MatrixMultiply; the same functional
+// call is used here, so the key order is input, weight, bias.
 #include <string>
 
 #include "models/helpers.hpp"
@@ -25,9 +25,10 @@ Linear::Linear(std::optional<int64_t> dimension, bool use_bias, Value input, Val
         {"weight", {dim, "d_in"}},
         {"output", {"N", Variadic("Var_inter"), dim}},
     };
-    Transpose transpose;
+    // IOKey("weight").transpose(): a provisional Transpose, pulled in when the
+    // MatrixMultiply is attached (so "input" is created before "weight").
+    Connection weight_t = Transpose()({{"input", named("weight", weight)}});
     MatrixMultiply mult;
-    Connection weight_t = attach(*this, transpose, {{"input", named("weight", weight)}});
     if (use_bias) {
         Connection prod =
             attach(*this, mult, {{"left", named("input", input)}, {"right", weight_t}});

@@ -64,6 +64,7 @@ ConnectValue concat_all(const std::vector<Connection>& items) { return ConnectVa
 // ---- construction -------------------------------------------------------------------------
 
 TrainModel::TrainModel(Model model) : Model(ClassTag{}, "TrainModel"), model_(model) {
+    data()->may_be_submodel = false;
     const auto inputs = model.input_keys();
     const auto outputs = model.output_keys();
     for (const char* reserved : {kLossKey, kFinalCost}) {

@@ -43,12 +43,21 @@ PrimitiveSlice::PrimitiveSlice(Value start, Value stop, Value step) : Model(Clas
 Embedding::Embedding(std::optional<int64_t> num_embeddings, std::optional<int64_t> dim,
                      Value input, Value weight)
     : Model(ClassTag{}, "Embedding") {
-    ShapeDim out_dim = dim ? ShapeDim(*dim) : ShapeDim("dim");
-    ShapeDim num = num_embeddings ? ShapeDim(*num_embeddings) : ShapeDim(None);
-    auto s = make_spec("primitive_embedding", "Embedding",
-                       tkey("output", kTFloat, ShapeTemplate{Variadic("N1"), "d1", out_dim}),
+    // Built with emplace_back: g++ 12 reports a false -Wmaybe-uninitialized
+    // for ShapeDim variants chosen by a conditional expression.
+    ShapeTemplate out_shape{Variadic("N1"), "d1"}, weight_shape;
+    if (num_embeddings) weight_shape.emplace_back(*num_embeddings);
+    else weight_shape.emplace_back(None);
+    if (dim) {
+        out_shape.emplace_back(*dim);
+        weight_shape.emplace_back(*dim);
+    } else {
+        out_shape.emplace_back("dim");
+        weight_shape.emplace_back("dim");
+    }
+    auto s = make_spec("primitive_embedding", "Embedding", tkey("output", kTFloat, out_shape),
                        {tkey("input", kTInt, ShapeTemplate{Variadic("N1"), "d1"}),
-                        tkey("weight", kTFloat, ShapeTemplate{num, out_dim}, true)});
+                        tkey("weight", kTFloat, weight_shape, true)});
     init_operator(*this, s, {{"input", input}, {"weight", weight}});
 }
 

@@ -8,9 +8,9 @@
 
 #include <set>
 
+#include "constraint_harness.hpp"
 #include "constraints/families.hpp"
 #include "mithril/errors.hpp"
-#include "constraint_harness.hpp"
 
 using namespace mithril;
 using namespace mithril::constraints;
@@ -122,7 +122,8 @@ TEST_CASE("reduce: variadic shapes", "[constraints]") {
         auto out = tensor_edge({V("W")}, t), in = tensor_edge({V("V")}, t);
         std::vector<EdgePtr> e{out, in, value_edge(Value{1, -3, -4}), value_edge(false)};
         CHECK(run_fn(reduce_constraints, e));
-        check_shapes({{out, {"a", V("V"), "e", "f"}}, {in, {"a", "b", V("V"), "c", "d", "e", "f"}}});
+        check_shapes(
+            {{out, {"a", V("V"), "e", "f"}}, {in, {"a", "b", V("V"), "c", "d", "e", "f"}}});
         CHECK(settled(reduce_constraints, e));
     }
     SECTION("axes (2, -2): dims near the variadic stay unknown") {
@@ -160,9 +161,9 @@ TEST_CASE("reduce: backward from a known output rank", "[constraints]") {
     }
     SECTION("keepdim with a non-1 output dim at an axis") {
         auto out = tensor_edge({4, 2, 1, 7}, t), in = tensor_edge({V("V")}, t);
-        CHECK_THROWS_WITH(run_fn(reduce_constraints,
-                                 {out, in, value_edge(Value{1, -2}), value_edge(true)}),
-                          "Possible values mismatch!");
+        CHECK_THROWS_WITH(
+            run_fn(reduce_constraints, {out, in, value_edge(Value{1, -2}), value_edge(true)}),
+            "Possible values mismatch!");
     }
 }
 
@@ -170,12 +171,12 @@ TEST_CASE("reduce: errors (spec E5, E6)", "[constraints][spec-E5][spec-E6]") {
     SymbolTable t;
     SECTION("E5: duplicate axis after normalisation") {
         auto out = tensor_edge({}, t), in = tensor_edge({3, 4}, t);
-        CHECK_THROWS_AS(run_fn(reduce_constraints,
-                               {out, in, value_edge(Value{-1, 1}), value_edge(false)}),
-                        ValueError);
-        CHECK_THROWS_WITH(run_fn(reduce_constraints,
-                                 {out, in, value_edge(Value{-1, 1}), value_edge(false)}),
-                          "Dim 1 appears multiple times in the reduce axes");
+        CHECK_THROWS_AS(
+            run_fn(reduce_constraints, {out, in, value_edge(Value{-1, 1}), value_edge(false)}),
+            ValueError);
+        CHECK_THROWS_WITH(
+            run_fn(reduce_constraints, {out, in, value_edge(Value{-1, 1}), value_edge(false)}),
+            "Dim 1 appears multiple times in the reduce axes");
     }
     SECTION("E6: output rank") {
         auto out = tensor_edge({"a", "b", "c"}, t), in = tensor_edge({3, 4, 5}, t);
@@ -191,8 +192,9 @@ TEST_CASE("reduce: errors (spec E5, E6)", "[constraints][spec-E5][spec-E6]") {
     }
     SECTION("keepdim keeps the rank") {
         auto out = tensor_edge({"a"}, t), in = tensor_edge({3, 4}, t);
-        CHECK_THROWS_WITH(run_fn(reduce_constraints, {out, in, value_edge(1), value_edge(true)}),
-                          Catch::Contains("must have same length when keepdim is True in reduce model"));
+        CHECK_THROWS_WITH(
+            run_fn(reduce_constraints, {out, in, value_edge(1), value_edge(true)}),
+            Catch::Contains("must have same length when keepdim is True in reduce model"));
     }
 }
 
@@ -239,7 +241,8 @@ TEST_CASE("reshape: errors (spec E4)", "[constraints][spec-E4]") {
     SymbolTable t;
     SECTION("E4") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({1, 2, 3, 4}, t);
-        CHECK_THROWS_AS(run_fn(reshape_constraints, {out, in, value_edge(Value{2, 5})}), ValueError);
+        CHECK_THROWS_AS(run_fn(reshape_constraints, {out, in, value_edge(Value{2, 5})}),
+                        ValueError);
         CHECK_THROWS_WITH(run_fn(reshape_constraints, {out, in, value_edge(Value{2, 5})}),
                           "Input (1, 2, 3, 4) can not be reshaped to (2, 5)");
     }
@@ -250,8 +253,9 @@ TEST_CASE("reshape: errors (spec E4)", "[constraints][spec-E4]") {
     }
     SECTION("output has too many dims") {
         auto out = tensor_edge({"a", V("V"), "b", "c"}, t), in = tensor_edge({2, 3}, t);
-        CHECK_THROWS_WITH(run_fn(reshape_constraints, {out, in, value_edge(Value{6, 1})}),
-                          "Shape mismatch! Output has mimimum 3 dim(s) while reshaped one has 2 dim(s).");
+        CHECK_THROWS_WITH(
+            run_fn(reshape_constraints, {out, in, value_edge(Value{6, 1})}),
+            "Shape mismatch! Output has mimimum 3 dim(s) while reshaped one has 2 dim(s).");
     }
 }
 
@@ -345,7 +349,8 @@ TEST_CASE("swapaxes", "[constraints]") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({V("W")}, t);
         std::vector<EdgePtr> e{out, in, value_edge(3), value_edge(1)};
         CHECK(run_fn(swap_axes_constraints, e));
-        check_shapes({{in, {"u1", "u4", "u3", "u2", V("V1")}}, {out, {"u1", "u2", "u3", "u4", V("V1")}}});
+        check_shapes(
+            {{in, {"u1", "u4", "u3", "u2", V("V1")}}, {out, {"u1", "u2", "u3", "u4", V("V1")}}});
         CHECK(settled(swap_axes_constraints, e));
     }
     SECTION("known input") {
@@ -408,14 +413,16 @@ TEST_CASE("transpose (reverse_constraints)", "[constraints]") {
 TEST_CASE("concat", "[constraints]") {
     SymbolTable t;
     SECTION("axis 0 forward") {
-        auto a = tensor_edge({2, 3}, t), b = tensor_edge({4, "x"}, t), out = tensor_edge({V("V")}, t);
+        auto a = tensor_edge({2, 3}, t), b = tensor_edge({4, "x"}, t),
+             out = tensor_edge({V("V")}, t);
         std::vector<EdgePtr> e{out, list_edge({a, b}), value_edge(0)};
         CHECK(run_fn(concat_constraints, e));
         check_shapes({{out, {6, 3}}, {b, {4, 3}}});
         CHECK(settled(concat_constraints, e));
     }
     SECTION("negative axis backward: the one unknown input size") {
-        auto a = tensor_edge({3, 4}, t), b = tensor_edge({V("W")}, t), out = tensor_edge({3, 10}, t);
+        auto a = tensor_edge({3, 4}, t), b = tensor_edge({V("W")}, t),
+             out = tensor_edge({3, 10}, t);
         CHECK(run_fn(concat_constraints, {out, list_edge({a, b}), value_edge(-1)}));
         check_shapes({{b, {3, 6}}});
     }
@@ -439,7 +446,8 @@ TEST_CASE("concat", "[constraints]") {
         check_shapes({{out, {10}}});
     }
     SECTION("variadic shapes share everything but the axis") {
-        auto a = tensor_edge({V("A")}, t), b = tensor_edge({V("B")}, t), out = tensor_edge({V("V")}, t);
+        auto a = tensor_edge({V("A")}, t), b = tensor_edge({V("B")}, t),
+             out = tensor_edge({V("V")}, t);
         std::vector<EdgePtr> e{out, list_edge({a, b}), value_edge(-1)};
         CHECK_FALSE(run_fn(concat_constraints, e));
         check_shapes({{a, {V("X"), "p"}}, {b, {V("X"), "q"}}, {out, {V("X"), "r"}}});
@@ -478,7 +486,8 @@ TEST_CASE("pad", "[constraints]") {
     SECTION("pad width unknown") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({"a", 2}, t);
         EdgeUpdates u;
-        CHECK_FALSE(run_fn(pad_constraints, {out, in, value_edge(Value::tbd(), Type(Type::TupleT))}, &u));
+        CHECK_FALSE(
+            run_fn(pad_constraints, {out, in, value_edge(Value::tbd(), Type(Type::TupleT))}, &u));
         CHECK(u.empty());
     }
 }
@@ -506,8 +515,9 @@ TEST_CASE("broadcast_to", "[constraints]") {
     }
     SECTION("output with too many dims") {
         auto out = tensor_edge({"a", "b", V("V"), "c"}, t), in = tensor_edge({1}, t);
-        CHECK_THROWS_WITH(run_fn(broadcast_to_constraints, {out, value_edge(Value{3, 4}), in}),
-                          "Shape mismatch. Output has minimum 3 dim(s) where it must have exactly 2 dim(s).");
+        CHECK_THROWS_WITH(
+            run_fn(broadcast_to_constraints, {out, value_edge(Value{3, 4}), in}),
+            "Shape mismatch. Output has minimum 3 dim(s) where it must have exactly 2 dim(s).");
     }
 }
 
@@ -603,10 +613,10 @@ TEST_CASE("split into a list of equal parts", "[constraints]") {
     check_shapes({{p0, {4, 3}}, {p1, {4, 3}}});
     CHECK(settled(split_constraints, e));
     auto odd = tensor_edge({4, 5}, t);
-    CHECK_THROWS_AS(run_fn(split_constraints, {list_edge({tensor_edge({V("C")}, t),
-                                                          tensor_edge({V("D")}, t)}),
-                                               odd, value_edge(2), value_edge(1)}),
-                    ValueError);
+    CHECK_THROWS_AS(
+        run_fn(split_constraints, {list_edge({tensor_edge({V("C")}, t), tensor_edge({V("D")}, t)}),
+                                   odd, value_edge(2), value_edge(1)}),
+        ValueError);
 }
 
 // ---- sliding windows --------------------------------------------------------------------------
@@ -617,8 +627,8 @@ TEST_CASE("conv and pool output sizes", "[constraints]") {
         auto pad = GENERATE(Value(1), Value{1, 1}, Value{Value{1, 1}, Value{1, 1}});
         auto out = tensor_edge({"n", 64, "h", "w"}, t), in = tensor_edge({8, 3, 64, 64}, t);
         auto w = tensor_edge({64, 3, 3, 3}, t);
-        std::vector<EdgePtr> e{out, in, value_edge(Value{1, 1}), value_edge(pad),
-                               value_edge(Value{1, 1}), w};
+        std::vector<EdgePtr> e{
+            out, in, value_edge(Value{1, 1}), value_edge(pad), value_edge(Value{1, 1}), w};
         CHECK(run_fn(conv_2d_constraints, e));
         check_shapes({{out, {"n", 64, 64, 64}}});
         CHECK(settled(conv_2d_constraints, e));
@@ -626,8 +636,8 @@ TEST_CASE("conv and pool output sizes", "[constraints]") {
     SECTION("output [n, C, (V...)]: the spatial dims go to an alternative repr") {
         auto out = tensor_edge({"n", 64, V("V")}, t), in = tensor_edge({8, 3, 32, 16}, t);
         auto w = tensor_edge({64, 3, 3, 3}, t);
-        std::vector<EdgePtr> e{out, in, value_edge(Value{1, 1}), value_edge(Value{0, 0}),
-                               value_edge(Value{1, 1}), w};
+        std::vector<EdgePtr> e{
+            out, in, value_edge(Value{1, 1}), value_edge(Value{0, 0}), value_edge(Value{1, 1}), w};
         CHECK(run_fn(conv_2d_constraints, e));
         CHECK(settled(conv_2d_constraints, e));
         const auto& reprs = resolve(out)->shape->reprs;
@@ -639,18 +649,19 @@ TEST_CASE("conv and pool output sizes", "[constraints]") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({1, 1, 10, 9}, t);
         auto w = tensor_edge({"o", 1, 3, 2}, t);
         Value pad{Value{0, 1}, Value{2, 0}};
-        CHECK(run_fn(conv_2d_constraints,
-                     {out, in, value_edge(Value{2, 3}), value_edge(pad), value_edge(Value{1, 1}), w}));
+        CHECK(run_fn(conv_2d_constraints, {out, in, value_edge(Value{2, 3}), value_edge(pad),
+                                           value_edge(Value{1, 1}), w}));
         check_shapes({{out, {V("X"), 5, 4}}});  // (10+1-3)//2+1 = 5, (9+2-2)//3+1 = 4
     }
     SECTION("padding still unknown: nothing yet") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({8, 3, 64, 64}, t);
         auto w = tensor_edge({64, 3, 3, 3}, t);
         EdgeUpdates u;
-        CHECK_FALSE(run_fn(conv_2d_constraints,
-                           {out, in, value_edge(Value{1, 1}), value_edge(Value::tbd(), Type(Type::TupleT)),
-                            value_edge(Value{1, 1}), w},
-                           &u));
+        CHECK_FALSE(
+            run_fn(conv_2d_constraints,
+                   {out, in, value_edge(Value{1, 1}), value_edge(Value::tbd(), Type(Type::TupleT)),
+                    value_edge(Value{1, 1}), w},
+                   &u));
         CHECK(u.empty());
     }
     SECTION("conv1d with dilation") {
@@ -673,10 +684,10 @@ TEST_CASE("conv and pool output sizes", "[constraints]") {
     SECTION("window larger than the padded input") {
         auto out = tensor_edge({V("V")}, t), in = tensor_edge({1, 1, 2, 2}, t);
         auto w = tensor_edge({1, 1, 5, 5}, t);
-        CHECK_THROWS_WITH(run_fn(conv_2d_constraints, {out, in, value_edge(Value{1, 1}),
-                                                       value_edge(Value{0, 0}),
-                                                       value_edge(Value{1, 1}), w}),
-                          "Dimension Error: Output dimension calculated to be lesser than zero!");
+        CHECK_THROWS_WITH(
+            run_fn(conv_2d_constraints, {out, in, value_edge(Value{1, 1}), value_edge(Value{0, 0}),
+                                         value_edge(Value{1, 1}), w}),
+            "Dimension Error: Output dimension calculated to be lesser than zero!");
     }
 }
 
@@ -688,8 +699,12 @@ TEST_CASE("arange", "[constraints]") {
         Value start, stop, step;
         int64_t len;
     };
-    auto c = GENERATE(values<C>({{1, 5, 1, 4}, {1, 5, 2, 2}, {1, 5, 1.1, 4}, {-1, -5, -1.1, 4},
-                                 {5, 1, -1.1, 4}, {5.2, 1.34, -0.9, 5}}));
+    auto c = GENERATE(values<C>({{1, 5, 1, 4},
+                                 {1, 5, 2, 2},
+                                 {1, 5, 1.1, 4},
+                                 {-1, -5, -1.1, 4},
+                                 {5, 1, -1.1, 4},
+                                 {5.2, 1.34, -0.9, 5}}));
     auto out = tensor_edge({"a"}, t);
     std::vector<EdgePtr> e{out, value_edge(c.start), value_edge(c.stop), value_edge(c.step)};
     CHECK(run_fn(arange_constraints, e));
@@ -711,16 +726,20 @@ TEST_CASE("arange: empty range and errors", "[constraints]") {
     }
     SECTION("messages") {
         auto out = tensor_edge({"a"}, t);
-        CHECK_THROWS_WITH(run_fn(arange_constraints, {out, value_edge(4), value_edge(1), value_edge(0.9)}),
-                          "Start number (4) can not be higher than stop number (1) while step = 0.9");
-        CHECK_THROWS_WITH(run_fn(arange_constraints, {out, value_edge(1), value_edge(5), value_edge(-0.9)}),
-                          "Start number (1) can not be lower than stop number (5) while step = -0.9");
+        CHECK_THROWS_WITH(
+            run_fn(arange_constraints, {out, value_edge(4), value_edge(1), value_edge(0.9)}),
+            "Start number (4) can not be higher than stop number (1) while step = 0.9");
+        CHECK_THROWS_WITH(
+            run_fn(arange_constraints, {out, value_edge(1), value_edge(5), value_edge(-0.9)}),
+            "Start number (1) can not be lower than stop number (5) while step = -0.9");
         auto two = tensor_edge({"a", "b"}, t);
-        CHECK_THROWS_WITH(run_fn(arange_constraints, {two, value_edge(1), value_edge(5), value_edge(2)}),
-                          "Arange output shape can only have 1 dim in this setting. Got 2 dim(s) here.");
+        CHECK_THROWS_WITH(
+            run_fn(arange_constraints, {two, value_edge(1), value_edge(5), value_edge(2)}),
+            "Arange output shape can only have 1 dim in this setting. Got 2 dim(s) here.");
         auto many = tensor_edge({"a", V("V"), "b"}, t);
-        CHECK_THROWS_WITH(run_fn(arange_constraints, {many, value_edge(1), value_edge(5), value_edge(2)}),
-                          "Shape mismatch. Output has at least 2 dim(s) where it can have at most 1 dim.");
+        CHECK_THROWS_WITH(
+            run_fn(arange_constraints, {many, value_edge(1), value_edge(5), value_edge(2)}),
+            "Shape mismatch. Output has at least 2 dim(s) where it can have at most 1 dim.");
     }
 }
 
@@ -735,7 +754,8 @@ TEST_CASE("eye and randn", "[constraints]") {
     }
     SECTION("eye backward: N and M from the output shape") {
         auto out = tensor_edge({4, 5}, t);
-        auto n = value_edge(Value::tbd(), Type::scalar_int()), m = value_edge(Value::tbd(), Type::scalar_int());
+        auto n = value_edge(Value::tbd(), Type::scalar_int()),
+             m = value_edge(Value::tbd(), Type::scalar_int());
         CHECK(run_fn(eye_constraints, {out, n, m}));
         CHECK(resolve(n)->value == Value(4));
         CHECK(resolve(m)->value == Value(5));
@@ -748,8 +768,9 @@ TEST_CASE("eye and randn", "[constraints]") {
         CHECK(run_fn(randn_constraints, {one, value_edge(5)}));
         check_shapes({{one, {5}}});
         auto bad = tensor_edge({"a", "b", V("W")}, t);
-        CHECK_THROWS_WITH(run_fn(randn_constraints, {bad, value_edge(Value{2})}),
-                          "Shape mismatch. Output has minimum 2 dim(s) where it must have exactly 1 dim(s).");
+        CHECK_THROWS_WITH(
+            run_fn(randn_constraints, {bad, value_edge(Value{2})}),
+            "Shape mismatch. Output has minimum 2 dim(s) where it must have exactly 1 dim(s).");
     }
 }
 
@@ -791,8 +812,8 @@ TEST_CASE("layout constraints reach a fixpoint in the solver", "[constraints]") 
     auto x = tensor_edge({V("X")}, t), y = tensor_edge({V("Y")}, t);
     auto z = tensor_edge({V("Z")}, t), r = tensor_edge({V("R")}, t);
     Solver s;
-    s.add(std::make_shared<Constraint>(
-        "swap", swap_axes_constraints, std::vector<EdgePtr>{y, x, value_edge(3), value_edge(1)}));
+    s.add(std::make_shared<Constraint>("swap", swap_axes_constraints,
+                                       std::vector<EdgePtr>{y, x, value_edge(3), value_edge(1)}));
     s.add(std::make_shared<Constraint>("transpose", reverse_constraints,
                                        std::vector<EdgePtr>{z, y, value_edge(None)}));
     s.add(std::make_shared<Constraint>(

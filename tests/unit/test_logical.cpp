@@ -319,3 +319,41 @@ TEST_CASE("type inference flows through a model in both directions", "[logical][
     CHECK(n["c"].type().contains(Type::tensor_bool()));
     CHECK_FALSE(n["c"].type().intersects(Type::tensor_float()));
 }
+
+TEST_CASE("M6: Flatten shapes, numeric and symbolic", "[logical][spec-M6]") {
+    struct Row {
+        int start, end;
+        ShapeTemplate input, output;
+    };
+    std::vector<Row> rows = {
+        {1, -1, {10, 5, 20, 30}, {10, 3000}},  {1, -1, {None, 5, 20, 30}, {None, 3000}},
+        {1, -1, {8, None, 20, 30}, {8, None}}, {1, -1, {8, 3, None, None}, {8, None}},
+        {3, -1, {8, 3, 2, 4, 5}, {8, 3, 2, 20}}, {3, -1, {8, 3, None, 4, 5}, {8, 3, None, 20}},
+        {0, -1, {8, 3, 2}, {48}},
+    };
+    for (const auto& r : rows) {
+        Flatten f(r.start, r.end);
+        f.set_shapes({{"input", r.input}});
+        CHECK_MODEL_SHAPES(f, {{"output", r.output}});
+    }
+    Flatten symbolic(1, -1);
+    CHECK_MODEL_SHAPES(symbolic, {{"input", {"u1", "u3", V("V1")}}, {"output", {"u1", "u2"}}});
+}
+
+TEST_CASE("M11: SwapAxes(3, 1) without shapes", "[logical][spec-M11]") {
+    SwapAxes s(3, 1);
+    CHECK_MODEL_SHAPES(s, {{"input", {"u1", "u4", "u3", "u2", V("V1")}},
+                           {"output", {"u1", "u2", "u3", "u4", V("V1")}}});
+}
+
+TEST_CASE("bind_state_keys makes both ends latent", "[logical]") {
+    Model m;
+    m |= Add().connect({{"left", "state_in"}, {"right", "x"}, {"output", "state_out"}});
+    m |= Relu().connect({{"input", "state_out"}, {"output", "y"}});
+    m.expose_keys({"state_out", "y"});
+    m.bind_state_keys("state_in", "state_out", 0.0);
+    CHECK(m.input_keys() == std::vector<std::string>{"x"});
+    CHECK(m.output_keys() == std::vector<std::string>{"y"});
+    CHECK(m.key_kind("state_in") == KeyKind::LatentInput);
+    CHECK_THROWS_AS(m.bind_state_keys("state_in", "y", 0.0), KeyError);  // already bound
+}

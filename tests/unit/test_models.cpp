@@ -74,7 +74,7 @@ TEST_CASE("layers construct with Mithril's keys", "[models]") {
     Linear lin;
     CHECK(lin.class_name() == "Linear");
     CHECK(lin.is_frozen());
-    CHECK(as_set(lin.input_keys()) == std::set<std::string>{"input", "weight", "bias"});
+    CHECK(lin.input_keys() == std::vector<std::string>{"input", "weight", "bias"});
     CHECK(lin.output_keys() == std::vector<std::string>{"output"});
     CHECK(lin.cin().key() == "input");
     CHECK(lin.cout().key() == "output");
@@ -115,13 +115,15 @@ TEST_CASE("layers construct with Mithril's keys", "[models]") {
 
 TEST_CASE("convolutions and pools construct with Mithril's keys", "[models]") {
     Convolution1D c1(3, 8);
-    check_inputs(c1, {"input", "weight", "bias"});
+    CHECK(c1.input_keys() == std::vector<std::string>{"input", "weight", "bias"});
+    c1.set_shapes({{"input", {2, 4, 10}}});
+    CHECK_MODEL_SHAPES(c1, {{"weight", {8, 4, 3}}, {"bias", {1, 8, 1}}, {"output", {2, 8, 8}}});
     check_has(c1, {"stride", "padding", "dilation"});
     check_outputs(c1, {"output"});
     CHECK(c1.cin().key() == "input");
 
     Convolution2D c2(3, 8);
-    check_inputs(c2, {"input", "weight", "bias"});
+    CHECK(c2.input_keys() == std::vector<std::string>{"input", "weight", "bias"});
     check_has(c2, {"stride", "padding", "dilation", "groups"});
     check_outputs(c2, {"output"});
 
@@ -568,4 +570,10 @@ TEST_CASE("TrainModel metrics", "[models][train]") {
     check_outputs(tm, {"accuracy"});
     tm.finalize();
     check_outputs(tm, {"output", "accuracy", "final_cost"});
+}
+
+TEST_CASE("a TrainModel can not become a submodel", "[models][train][errors]") {
+    mithril::TrainModel tm(mithril::Linear(1));
+    mithril::Model parent;
+    CHECK_THROWS_WITH(parent |= tm, "TrainModel can not be a submodel of another model!");
 }
