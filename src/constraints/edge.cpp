@@ -113,6 +113,15 @@ void set_edge_differentiable(Edge& e, bool d, EdgeUpdates& u) {
     }
 }
 
+void override_edge_differentiable(Edge& e, bool d, EdgeUpdates& u) {
+    if (d && e.is_valued()) throw ValueError("Valued data can not be trainable");
+    if (d) set_edge_type(e, Type::tensor_float(), u);
+    if (e.differentiable != d) {
+        e.differentiable = d;
+        u.add(&e, kType);
+    }
+}
+
 Edge* merge_edges(Edge& a, Edge& b, EdgeUpdates& u) {
     if (&a == &b) return &a;
     Type merged = a.type & b.type;

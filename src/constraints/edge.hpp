@@ -68,6 +68,9 @@ void set_edge_type(Edge& e, Type t, EdgeUpdates& u);
 void set_edge_value(Edge& e, const Value& v, EdgeUpdates& u);
 // ValueError("Differentiability mismatch!") on conflict.
 void set_edge_differentiable(Edge& e, bool d, EdgeUpdates& u);
+// A user's explicit setting (set_differentiability): replaces the flag.
+// ValueError("Valued data can not be trainable") for a valued edge.
+void override_edge_differentiable(Edge& e, bool d, EdgeUpdates& u);
 // Match a repr into the edge's shape node.
 void set_edge_shape(Edge& e, const ShapeRepr& r, EdgeUpdates& u);
 // Merge b into a (types intersect, values must agree, shapes unify,

@@ -53,7 +53,7 @@ void Connection::set_shapes(const ShapeTemplate& t) const {
 
 void Connection::set_differentiability(bool d) const {
     EdgeUpdates u;
-    constraints::set_edge_differentiable(*data_->e(), d, u);
+    constraints::override_edge_differentiable(*data_->e(), d, u);
     detail::solve(owner_of(data_), u);
 }
 
@@ -319,7 +319,7 @@ void Model::set_values(std::vector<std::pair<ConnRef, Value>> values) {
 void Model::set_differentiability(std::vector<std::pair<ConnRef, bool>> flags) {
     EdgeUpdates u;
     for (const auto& [ref, d] : flags)
-        constraints::set_edge_differentiable(*resolve_ref(data_, ref)->e(), d, u);
+        constraints::override_edge_differentiable(*resolve_ref(data_, ref)->e(), d, u);
     detail::solve(*data_, u);
 }
 

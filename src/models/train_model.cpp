@@ -65,6 +65,9 @@ ConnectValue concat_all(const std::vector<Connection>& items) { return ConnectVa
 
 TrainModel::TrainModel(Model model) : Model(ClassTag{}, "TrainModel"), model_(model) {
     data()->may_be_submodel = false;
+    // The wrapped model is frozen first (as extension would), so its
+    // canonical outputs count among its outputs.
+    if (!model.is_frozen()) model.data()->freeze();
     const auto inputs = model.input_keys();
     const auto outputs = model.output_keys();
     for (const char* reserved : {kLossKey, kFinalCost}) {

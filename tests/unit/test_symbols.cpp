@@ -104,9 +104,18 @@ TEST_CASE("edge merge errors", "[logical][errors]") {
                           "Types of connections are not consistent. Check connection types!");
     }
     SECTION("differentiability mismatch") {
+        Model inner;
+        inner |= Relu().connect({{"input", "x"}, {"output", "y"}});
+        inner.set_differentiability({{"x", false}});
+        Model m;
+        CHECK_THROWS_WITH(m |= inner.connect({{"x", IOKey{.name = "x", .differentiable = true}}}),
+                          "Differentiability mismatch!");
+    }
+    SECTION("set_differentiability overrides the flag") {
         Model m;
         m |= Relu().connect({{"input", IOKey{.name = "x", .differentiable = true}}});
-        CHECK_THROWS_WITH(m.set_differentiability({{"x", false}}), "Differentiability mismatch!");
+        m.set_differentiability({{"x", false}});
+        CHECK(m["x"].differentiable() == false);
     }
     SECTION("acceptable types") {
         Model m;
