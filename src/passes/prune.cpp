@@ -9,7 +9,9 @@ bool prune_unused(detail::PhysicalData& pd) {
     bool changed = false;
     for (const auto& name : pd.input_names) {
         int k = pd.key_id(name);
-        if (pd.is_output_name(name) || !pd.consumers(k).empty()) continue;
+        bool feeds_output = false;
+        for (const auto& out : pd.output_names) feeds_output = feeds_output || pd.root(pd.key_id(out)) == pd.root(k);
+        if (feeds_output || !pd.consumers(k).empty()) continue;
         if (pd.unused.insert(name).second) changed = true;
     }
     return changed;

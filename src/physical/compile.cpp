@@ -72,7 +72,9 @@ PhysicalModel compile(const Model& model, const ReferenceBackend& backend, const
                         std::string(dtype_name(backend.dtype)) + ".");
     if (o.jit && !o.file_path.empty())
         throw Error(ErrorKind::Runtime, "file_path is only allowed with jit=False.");
-    if (!top->frozen && !top->is_primitive()) top->freeze();
+    // Frozen, without promoting canonical outputs: flattening uses them only
+    // when the model exposes no output at all.
+    top->frozen = true;
 
     auto pd = std::make_shared<PhysicalData>();
     pd->logical = model;
@@ -162,7 +164,6 @@ PhysicalModel compile(const Model& model, const ReferenceBackend& backend, const
     std::erase_if(pd->trainables, [&](int k) { return pd->discarded.count(pd->keys[size_t(k)].name) > 0; });
     std::erase_if(pd->data, [&](int k) { return pd->discarded.count(pd->keys[size_t(k)].name) > 0; });
 
-    if (pd->output_names.empty()) throw KeyError("Models with no output keys can not be compiled.");
     if (!o.inference) {
         // Some output must be reachable from a trainable input.
         std::set<int> grad;

@@ -44,20 +44,25 @@ namespace {
 
 struct Leaf {
     std::shared_ptr<ModelData> model;
+    std::vector<ModelData*> ancestors;  // top first, the primitive's parent last
 };
 
-void collect_leaves(const std::shared_ptr<ModelData>& m, std::vector<Leaf>& out) {
+void collect_leaves(const std::shared_ptr<ModelData>& m, std::vector<ModelData*>& path,
+                    std::vector<Leaf>& out) {
+    path.push_back(m.get());
     for (const auto& s : m->subs) {
-        if (s.model->is_primitive()) out.push_back({s.model});
-        else collect_leaves(s.model, out);
+        if (s.model->is_primitive()) out.push_back({s.model, path});
+        else collect_leaves(s.model, path, out);
     }
+    path.pop_back();
 }
 
-void collect_origins(const std::shared_ptr<ModelData>& m, std::map<const Edge*, std::string>& origin) {
-    for (const auto& c : m->conns)
-        if (!c->auto_named) origin.emplace(c->e(), c->key);  // outer levels come first
-    for (const auto& s : m->subs)
-        if (!s.model->is_primitive()) collect_origins(s.model, origin);
+// The outermost user-given name of `e` along the leaf's chain of models.
+std::optional<std::string> chain_name(const Leaf& l, const Edge* e) {
+    for (const ModelData* m : l.ancestors)
+        for (const auto& c : m->conns)
+            if (c->e() == e && !c->auto_named) return c->key;
+    return std::nullopt;
 }
 
 const std::set<std::string>& reserved_names() {
@@ -88,11 +93,16 @@ void flatten_model(PhysicalData& pd, const std::shared_ptr<ModelData>& top, bool
     if (ext_out.empty()) throw KeyError("Models with no output keys can not be compiled.");
 
     std::vector<Leaf> leaves;
-    if (top->is_primitive()) leaves.push_back({top});
-    else collect_leaves(top, leaves);
+    std::vector<ModelData*> path;
+    if (top->is_primitive()) leaves.push_back({top, {}});
+    else collect_leaves(top, path, leaves);
 
+    // Origins: names at the top level first (external keys), then, per edge,
+    // the outermost user name along the chain of the first primitive
+    // touching it, else that primitive's local key.
     std::map<const Edge*, std::string> origin;
-    collect_origins(top, origin);
+    for (const auto& c : top->conns)
+        if (!c->auto_named) origin.emplace(c->e(), c->key);
 
     // Visit order: insertion order, a primitive waits for its unvalued inputs.
     std::set<const Edge*> available;
@@ -130,10 +140,14 @@ void flatten_model(PhysicalData& pd, const std::shared_ptr<ModelData>& top, bool
     }
     for (const auto& w : waiting) order.push_back(w);  // unreachable inputs: keep order
 
-    // Origins from primitive local keys, for edges never named by a user.
     for (const auto& l : order) {
-        for (const auto& k : l.model->primitive_inputs) origin.emplace(l.model->find(k)->e(), k);
-        origin.emplace(l.model->find("output")->e(), "output");
+        auto note = [&](const std::string& local) {
+            const Edge* e = l.model->find(local)->e();
+            if (origin.count(e)) return;
+            origin.emplace(e, chain_name(l, e).value_or(local));
+        };
+        for (const auto& k : l.model->primitive_inputs) note(k);
+        note("output");
     }
 
     // Key table.

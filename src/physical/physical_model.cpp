@@ -275,16 +275,18 @@ std::vector<std::string> PhysicalModel::static_keys() const {
     std::set<std::string> out;
     for (int k : pd.data)
         if (!pd.unused.count(pd.keys[size_t(k)].name)) out.insert(pd.keys[size_t(k)].name);
-    // Keys still holding a compile-time value that something still reads, or outputs.
+    // Compile-time values still in use (read by a live op, or an output),
+    // reported under the name of the key that holds them (aliases resolve to
+    // it).
     for (const auto& [k, v] : pd.cached) {
         (void)v;
         int r = pd.root(k);
-        for (size_t i = 0; i < pd.keys.size(); ++i) {
-            if (pd.root(int(i)) != r) continue;
-            const auto& n = pd.keys[i].name;
-            if (pd.discarded.count(n) || pd.unused.count(n)) continue;
-            if (!pd.consumers(int(i)).empty() || pd.is_output_name(n)) out.insert(n);
-        }
+        if (r != k) continue;
+        const auto& n = pd.keys[size_t(r)].name;
+        if (pd.discarded.count(n)) continue;
+        bool is_output = false;
+        for (const auto& o : pd.output_names) is_output = is_output || pd.root(pd.key_id(o)) == r;
+        if (is_output || !pd.consumers(r).empty()) out.insert(n);
     }
     return {out.begin(), out.end()};
 }
