@@ -6,6 +6,7 @@
 // PolynomialKernel's extra polynomial_kernel_constraint (a shape check on
 // poly_coef/degree) is not registered: the Power/Add broadcasting
 // constraints already relate those keys.
+#include "constraints/solver.hpp"
 #include "models/helpers.hpp"
 
 namespace mithril {
@@ -81,6 +82,18 @@ PolynomialKernel::PolynomialKernel(bool robust, Value input1, Value input2, Valu
     attach(*this, Power(robust),
            {{"base", sum}, {"exponent", named("degree", degree)}, {"output", named("output")}});
     set_shapes({{"input1", {"N", "d"}}, {"input2", {"M", "d"}}, {"output", {"N", "M"}}});
+    // Mithril's polynomial_kernel_constraint: poly_coef and degree are
+    // scalars; once either is known to be a Tensor it is a 0-d one.
+    add_constraint(
+        [](constraints::ConstraintContext& c) {
+            bool solved = true;
+            for (size_t i = 0; i < c.arity(); ++i) {
+                if (c.type(i).is_tensor()) c.set_shape(i, constraints::ShapeRepr(std::vector<constraints::Dim>{}));
+                else if (c.type(i).may_be_tensor()) solved = false;
+            }
+            return solved;
+        },
+        {"poly_coef", "degree"}, "polynomial_kernel_constraint");
     expose_keys({"output"});
     finish_library_model();
 }

@@ -23,6 +23,13 @@ Tensor to_dtype(const Tensor& t, Dtype float_dtype) {
     return is_floating(t.dtype()) && t.dtype() != float_dtype ? t.astype(float_dtype) : t;
 }
 
+// The most informative repr of a key's shape (a fully ranked one first).
+const constraints::ShapeRepr& primary_repr(const constraints::Edge* e) {
+    constraints::Updates ignored;
+    e->shape->normalize(ignored);
+    return e->shape->reprs.front();
+}
+
 std::string shape_text(const std::vector<int64_t>& s) {
     std::string out = "[";
     for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
@@ -33,7 +40,7 @@ std::string shape_text(const std::vector<int64_t>& s) {
 // dim. (Other ranks are left to the kernels: NumPy-style broadcasting of
 // e.g. a [1] value for a [] key is accepted, as Mithril does.)
 void check_shape(const PhysicalData& pd, int k, const Tensor& t) {
-    const auto& r = pd.keys[size_t(k)].e()->shape->reprs.front();
+    const auto& r = primary_repr(pd.keys[size_t(k)].e());
     if (r.root || r.prefix.size() != t.rank()) return;
     for (size_t i = 0; i < r.prefix.size(); ++i)
         if (auto v = r.prefix[i].value(); v && *v != t.shape()[i])
@@ -159,12 +166,23 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
     }
 
     // Which keys carry gradient: trainables and what they reach.
+    // Only floating-point tensors (or lists of them) carry cotangents:
+    // shapes, indices, tuples and integer results stop the flow.
+    auto carries = [&](const Value& v) {
+        if (v.is_tensor()) return is_floating(v.as_tensor().dtype());
+        if (v.is_sequence())
+            for (const auto& item : v.items())
+                if (item.is_tensor() && is_floating(item.as_tensor().dtype())) return true;
+        return false;
+    };
     std::set<int> needs;
     for (int k : pd.trainables) needs.insert(pd.root(k));
     for (const auto& op : pd.ops) {
         if (!op.live || !op.output_can_be_differentiable) continue;
+        int out = pd.root(op.output);
+        if (!carries(values.at(out))) continue;
         for (int in : op.inputs)
-            if (needs.count(pd.root(in))) needs.insert(pd.root(op.output));
+            if (needs.count(pd.root(in))) needs.insert(out);
     }
     std::map<int, Tensor> grads = seeds;
     std::map<int, std::vector<std::optional<Tensor>>> list_grads;
@@ -234,9 +252,8 @@ TensorMap PhysicalModel::randomize_params(const std::vector<std::string>& exclud
     for (int k : pd.trainables) {
         const auto& name = pd.keys[size_t(k)].name;
         if (std::find(excluded.begin(), excluded.end(), name) != excluded.end()) continue;
-        auto& node = *pd.keys[size_t(k)].e()->shape;
         std::vector<int64_t> shape;
-        const auto& r = node.reprs.front();
+        const auto& r = primary_repr(pd.keys[size_t(k)].e());
         if (r.root) shape = {1};
         else
             for (const auto& d : r.prefix) {
@@ -322,7 +339,7 @@ std::map<std::string, std::optional<std::vector<DimSpec>>> PhysicalModel::get_sh
             out[key.name] = std::nullopt;
             continue;
         }
-        const auto& r = e->shape->reprs.front();
+        const auto& r = primary_repr(e);
         if (r.root) {
             out[key.name] = std::nullopt;
             continue;
