@@ -55,6 +55,11 @@ struct EvaluateOptions {
     // final_cost. A map: cotangents per output key.
     std::variant<bool, TensorMap> output_gradients = false;
     TensorMap state = {};
+    // Reject params/data whose shape contradicts a known inferred dim of the
+    // same rank. Mithril itself does not check (its NumPy backend lets the
+    // kernels see whatever arrives); the conformance runner turns this off to
+    // reproduce that.
+    bool check_shapes = true;
 };
 
 struct EvaluateResult {

@@ -26,20 +26,20 @@
 namespace mithril {
 
 // dict_to_model. A serialized TrainModel comes back finalized (as a Model).
-Model model_from_json_text(const std::string& text);
+Model model_from_json_text(const std::string &text);
 // model_to_dict; `indent` < 0 gives one line.
-std::string model_to_json_text(const Model& model, int indent = -1);
+std::string model_to_json_text(const Model &model, int indent = -1);
 
 // FORMAT.md §4: wrap `model` into a TrainModel with the losses of an
 // `output_specs` object, a `regularizations` list and a `final_loss_combiner`
 // (registry name); an empty string stands for an absent field. Not finalized.
-TrainModel train_model_from_json_text(const Model& model, const std::string& output_specs,
-                                      const std::string& regularizations = "",
-                                      const std::string& final_loss_combiner = "");
+TrainModel train_model_from_json_text(const Model &model, const std::string &output_specs,
+                                      const std::string &regularizations = "",
+                                      const std::string &final_loss_combiner = "");
 // FORMAT.md §2.9 (the form model_to_json_text writes for a TrainModel). Not finalized.
-TrainModel train_model_from_dict_text(const std::string& text);
+TrainModel train_model_from_dict_text(const std::string &text);
 
 // Every registry name (lower case), sorted.
 std::vector<std::string> registered_model_names();
 
-}  // namespace mithril
+} // namespace mithril

@@ -43,39 +43,30 @@ void register_all() {
     reg("add", [](std::size_t, const Arr& g, const Inputs&, const Value&, const KernelContext&) {
         return g;
     });
-    reg("subtract",
-        [](std::size_t idx, const Arr& g, const Inputs&, const Value&, const KernelContext&) {
-            return idx == 0 ? g : -g;
-        });
-    reg("multiplication",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) { return op(in, 1 - idx, ctx) * g; });
-    reg("divide",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) {
-            const Arr num = op(in, 0, ctx), den = op(in, 1, ctx);
-            if (idx == 0) return g / den;
-            return zip3(g, num, den, [](double gi, double n, double d) {
-                return -gi * n / (d * d);
-            });
-        });
-    reg("floor_divide",
-        [](std::size_t, const Arr& g, const Inputs&, const Value&, const KernelContext&) {
-            return Arr(g.shape);
-        });
-    reg("power",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) {
-            const Arr base = op(in, 0, ctx), ex = op(in, 1, ctx);
-            if (idx == 0)
-                return zip3(g, base, ex, [](double gi, double b, double e) {
-                    return e * std::pow(b, e - 1.0) * gi;
-                });
+    reg("subtract", [](std::size_t idx, const Arr& g, const Inputs&, const Value&,
+                       const KernelContext&) { return idx == 0 ? g : -g; });
+    reg("multiplication", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                             const KernelContext& ctx) { return op(in, 1 - idx, ctx) * g; });
+    reg("divide", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                     const KernelContext& ctx) {
+        const Arr num = op(in, 0, ctx), den = op(in, 1, ctx);
+        if (idx == 0) return g / den;
+        return zip3(g, num, den, [](double gi, double n, double d) { return -gi * n / (d * d); });
+    });
+    reg("floor_divide", [](std::size_t, const Arr& g, const Inputs&, const Value&,
+                           const KernelContext&) { return Arr(g.shape); });
+    reg("power", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                    const KernelContext& ctx) {
+        const Arr base = op(in, 0, ctx), ex = op(in, 1, ctx);
+        if (idx == 0)
             return zip3(g, base, ex, [](double gi, double b, double e) {
-                if (b == 0.0) return 0.0;
-                return std::pow(b, e) * std::log(b) * gi;
+                return e * std::pow(b, e - 1.0) * gi;
             });
+        return zip3(g, base, ex, [](double gi, double b, double e) {
+            if (b == 0.0) return 0.0;
+            return std::pow(b, e) * std::log(b) * gi;
         });
+    });
     reg("robust_power",
         [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
            const KernelContext& ctx) {
@@ -100,12 +91,10 @@ void register_all() {
             return r;
         },
         {2});
-    reg("minimum",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) { return minmax_grad(idx, g, in, ctx, false); });
-    reg("maximum",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) { return minmax_grad(idx, g, in, ctx, true); });
+    reg("minimum", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                      const KernelContext& ctx) { return minmax_grad(idx, g, in, ctx, false); });
+    reg("maximum", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                      const KernelContext& ctx) { return minmax_grad(idx, g, in, ctx, true); });
 }
 
 const bool kRegistered = [] {

@@ -18,18 +18,18 @@ Arr scalar_arr(double x) { return Arr(Shape{}, x); }
 Arr to_arr(const Tensor& t) {
     Arr r(t.shape());
     switch (t.dtype()) {
-    case Dtype::float64: {
-        const double* p = t.data<double>();
-        std::copy(p, p + t.numel(), r.v.begin());
-        break;
-    }
-    case Dtype::float32: {
-        const float* p = t.data<float>();
-        for (std::int64_t i = 0; i < t.numel(); ++i) r[i] = p[i];
-        break;
-    }
-    default:
-        for (std::int64_t i = 0; i < t.numel(); ++i) r[i] = t.at_double(static_cast<size_t>(i));
+        case Dtype::float64: {
+            const double* p = t.data<double>();
+            std::copy(p, p + t.numel(), r.v.begin());
+            break;
+        }
+        case Dtype::float32: {
+            const float* p = t.data<float>();
+            for (std::int64_t i = 0; i < t.numel(); ++i) r[i] = p[i];
+            break;
+        }
+        default:
+            for (std::int64_t i = 0; i < t.numel(); ++i) r[i] = t.at_double(static_cast<size_t>(i));
     }
     return r;
 }
@@ -52,12 +52,24 @@ Shape value_shape(const Value& v) { return v.is_tensor() ? v.as_tensor().shape()
 
 // ---- elementwise -----------------------------------------------------------------------------
 
-Arr operator+(const Arr& a, const Arr& b) { return zip(a, b, [](double x, double y) { return x + y; }); }
-Arr operator-(const Arr& a, const Arr& b) { return zip(a, b, [](double x, double y) { return x - y; }); }
-Arr operator*(const Arr& a, const Arr& b) { return zip(a, b, [](double x, double y) { return x * y; }); }
-Arr operator/(const Arr& a, const Arr& b) { return zip(a, b, [](double x, double y) { return x / y; }); }
-Arr operator-(const Arr& a) { return map(a, [](double x) { return -x; }); }
-Arr operator*(double s, const Arr& a) { return map(a, [s](double x) { return s * x; }); }
+Arr operator+(const Arr& a, const Arr& b) {
+    return zip(a, b, [](double x, double y) { return x + y; });
+}
+Arr operator-(const Arr& a, const Arr& b) {
+    return zip(a, b, [](double x, double y) { return x - y; });
+}
+Arr operator*(const Arr& a, const Arr& b) {
+    return zip(a, b, [](double x, double y) { return x * y; });
+}
+Arr operator/(const Arr& a, const Arr& b) {
+    return zip(a, b, [](double x, double y) { return x / y; });
+}
+Arr operator-(const Arr& a) {
+    return map(a, [](double x) { return -x; });
+}
+Arr operator*(double s, const Arr& a) {
+    return map(a, [s](double x) { return s * x; });
+}
 
 double sign(double x) {
     if (std::isnan(x)) return x;
@@ -91,7 +103,8 @@ Arr permute(const Arr& a, const std::vector<std::int64_t>& perm) {
     std::vector<std::int64_t> idx(n, 0);
     for (std::int64_t flat = 0; flat < r.numel(); ++flat) {
         std::int64_t off = 0;
-        for (std::size_t d = 0; d < n; ++d) off += idx[d] * in_strides[static_cast<size_t>(perm[d])];
+        for (std::size_t d = 0; d < n; ++d)
+            off += idx[d] * in_strides[static_cast<size_t>(perm[d])];
         r[flat] = a[off];
         for (std::size_t d = n; d-- > 0;) {
             if (++idx[d] < out[d]) break;
@@ -191,8 +204,10 @@ Arr reduce_to(const Arr& g, const Shape& shape) {
     for (std::size_t i = 0; i < shape.size(); ++i) {
         const auto gd = cur.shape[lead + i];
         if (gd == shape[i]) continue;
-        if (shape[i] == 1) axes.push_back(static_cast<std::int64_t>(lead + i));
-        else ok = false;
+        if (shape[i] == 1)
+            axes.push_back(static_cast<std::int64_t>(lead + i));
+        else
+            ok = false;
     }
     if (ok) {
         Arr r = sum_axes(cur, axes, true);
@@ -299,8 +314,8 @@ void eigh(const Arr& a, std::vector<double>& w, Arr& vecs) {
                 const double apq = m[p * n + q];
                 if (apq == 0.0) continue;
                 const double theta = (m[q * n + q] - m[p * n + p]) / (2.0 * apq);
-                const double t = (theta >= 0 ? 1.0 : -1.0) /
-                                 (std::abs(theta) + std::sqrt(theta * theta + 1.0));
+                const double t =
+                    (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1.0));
                 const double c = 1.0 / std::sqrt(t * t + 1.0), s = t * c;
                 for (std::int64_t k = 0; k < n; ++k) {  // columns p, q
                     const double mkp = m[k * n + p], mkq = m[k * n + q];

@@ -111,7 +111,7 @@ Arr matmul(const Arr& a, const Arr& b);
 Arr transpose_last2(const Arr& a);
 Arr eye(std::int64_t n);
 // Square-matrix helpers (rank 2, row-major).
-Arr inverse(const Arr& a);                       // Gauss-Jordan with partial pivoting
+Arr inverse(const Arr& a);  // Gauss-Jordan with partial pivoting
 Arr tril(const Arr& a);
 // Symmetric eigen-decomposition (cyclic Jacobi): ascending eigenvalues w, eigenvectors as
 // the columns of vecs.

@@ -91,8 +91,9 @@ Arr conv_rule(std::size_t idx, const Arr& g, const Inputs& in, const KernelConte
     geo.dil = in.size() > base + 2 && !in[base + 2].is_none()
                   ? ints_n(in[base + 2], dims, "conv dilation")
                   : std::vector<std::int64_t>(dims, 1);
-    const std::int64_t groups =
-        (dims == 2 && in.size() > base + 3 && !in[base + 3].is_none()) ? vint(in[base + 3], "conv groups") : 1;
+    const std::int64_t groups = (dims == 2 && in.size() > base + 3 && !in[base + 3].is_none())
+                                    ? vint(in[base + 3], "conv groups")
+                                    : 1;
     const std::int64_t n = x.shape[0], c = x.shape[1], o = w.shape[0], cg = w.shape[1];
     const std::int64_t og = o / groups;
     // Spatial extents, padded to two dimensions (a 1-d conv is a 2-d conv with height 1).
@@ -120,8 +121,10 @@ Arr conv_rule(std::size_t idx, const Arr& g, const Inputs& in, const KernelConte
                                 if (z < 0 || z >= wd) continue;
                                 const std::int64_t xi = ((b * c + c0 + ic) * h + y) * wd + z;
                                 const std::int64_t wi = ((oc * cg + ic) * kh + u) * kw + q;
-                                if (idx == 0) r[xi] += gv * w[wi];
-                                else r[wi] += gv * x[xi];
+                                if (idx == 0)
+                                    r[xi] += gv * w[wi];
+                                else
+                                    r[wi] += gv * x[xi];
                             }
                         }
                 }
@@ -188,24 +191,20 @@ Arr pool_rule(const Arr& g, const Inputs& in, const KernelContext& ctx, std::siz
 
 void register_all() {
     reg("conv1d",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            return conv_rule(idx, g, in, ctx, 1, false);
-        },
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) { return conv_rule(idx, g, in, ctx, 1, false); },
         {2, 3, 4});
     reg("conv1d_bias",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            return conv_rule(idx, g, in, ctx, 1, true);
-        },
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) { return conv_rule(idx, g, in, ctx, 1, true); },
         {3, 4, 5});
     reg("conv2d",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            return conv_rule(idx, g, in, ctx, 2, false);
-        },
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) { return conv_rule(idx, g, in, ctx, 2, false); },
         {2, 3, 4, 5});
     reg("conv2d_bias",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            return conv_rule(idx, g, in, ctx, 2, true);
-        },
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) { return conv_rule(idx, g, in, ctx, 2, true); },
         {3, 4, 5, 6});
     reg("max_pool1d",
         [](std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {

@@ -25,18 +25,20 @@ Arr x_of(const Inputs& in, const KernelContext& ctx) { return to_arr(in[0], ctx)
 // A rule of the form g * f(x).
 template <class F>
 ArrRule unary(F f) {
-    return [f](std::size_t, const Arr& g, const Inputs& in, const Value&,
-               const KernelContext& ctx) {
-        return zip(g, x_of(in, ctx), [f](double gi, double xi) { return gi * f(xi); });
-    };
+    return
+        [f](std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
+            return zip(g, x_of(in, ctx), [f](double gi, double xi) { return gi * f(xi); });
+        };
 }
 
-// A rule of the form g * f(output).
-template <class F>
-ArrRule from_output(F f) {
-    return [f](std::size_t, const Arr& g, const Inputs&, const Value& out,
-               const KernelContext& ctx) {
-        return zip(g, to_arr(out, ctx), [f](double gi, double oi) { return gi * f(oi); });
+// A rule of the form g * f(output); `fwd` recomputes the output from the input when the
+// caller passes no output tensor.
+template <class F, class Fwd>
+ArrRule from_output(F f, Fwd fwd) {
+    return [f, fwd](std::size_t, const Arr& g, const Inputs& in, const Value& out,
+                    const KernelContext& ctx) {
+        const Arr o = out.is_tensor() ? to_arr(out, ctx) : map(x_of(in, ctx), fwd);
+        return zip(g, o, [f](double gi, double oi) { return gi * f(oi); });
     };
 }
 
@@ -72,22 +74,25 @@ double gelu_grad(double x, bool approximate) {
 
 void register_all() {
     reg("abs", unary([](double x) { return sign(x); }));
-    reg("negate", [](std::size_t, const Arr& g, const Inputs&, const Value&,
-                     const KernelContext&) { return -g; });
-    reg("exp", from_output([](double o) { return o; }));
+    reg("negate", [](std::size_t, const Arr& g, const Inputs&, const Value&, const KernelContext&) {
+        return -g;
+    });
+    reg("exp", from_output([](double o) { return o; }, [](double x) { return std::exp(x); }));
     reg("log", unary([](double x) { return 1.0 / x; }));
     reg("robust_log",
         [](std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
             return robust_log_grad(g, x_of(in, ctx), vdouble(in[1], ctx, "robust_log threshold"));
         },
         {1});
-    reg("sqrt", from_output([](double o) { return 0.5 * (1.0 / o); }));
+    reg("sqrt", from_output([](double o) { return 0.5 * (1.0 / o); },
+                            [](double x) { return std::sqrt(x); }));
     reg("robust_sqrt",
         [](std::size_t, const Arr& g, const Inputs& in, const Value& out,
            const KernelContext& ctx) {
             const double thr = vdouble(in[1], ctx, "robust_sqrt threshold");
             const Arr x = x_of(in, ctx);
-            const Arr o = to_arr(out, ctx);
+            const Arr o = out.is_tensor() ? to_arr(out, ctx)
+                                          : map(x, [](double v) { return std::sqrt(std::abs(v)); });
             Arr d(x.shape);
             for (std::int64_t i = 0; i < x.numel(); ++i) {
                 const double gi = std::abs(x[i]) < thr ? 1.0 / std::sqrt(thr) : 0.5 * (1.0 / o[i]);
@@ -113,15 +118,14 @@ void register_all() {
 
     // activations
     reg("relu", unary([](double x) { return relu_mask(x, 0.0); }));
-    reg("leaky_relu",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
-           const KernelContext& ctx) {
-            const Arr x = x_of(in, ctx);
-            if (idx == 1)
-                return g * map(x, [](double xi) { return std::isnan(xi) ? xi : std::min(0.0, xi); });
-            const Arr slope = to_arr(in[1], ctx);
-            return g * zip(x, slope, [](double xi, double s) { return relu_mask(xi, s); });
-        });
+    reg("leaky_relu", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                         const KernelContext& ctx) {
+        const Arr x = x_of(in, ctx);
+        if (idx == 1)
+            return g * map(x, [](double xi) { return std::isnan(xi) ? xi : std::min(0.0, xi); });
+        const Arr slope = to_arr(in[1], ctx);
+        return g * zip(x, slope, [](double xi, double s) { return relu_mask(xi, s); });
+    });
     reg("gelu",
         [](std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
             const bool approx = in.size() > 1 && vbool(in[1], "gelu approximate");
@@ -129,8 +133,9 @@ void register_all() {
                        [approx](double gi, double xi) { return gelu_grad(xi, approx) * gi; });
         },
         {1});
-    reg("sigmoid", from_output([](double s) { return s * (1.0 - s); }));
-    reg("tanh", from_output([](double o) { return 1.0 - o * o; }));
+    reg("sigmoid", from_output([](double s) { return s * (1.0 - s); }, stable_sigmoid));
+    reg("tanh",
+        from_output([](double o) { return 1.0 - o * o; }, [](double x) { return std::tanh(x); }));
     reg("softplus", unary([](double x) { return stable_sigmoid(x); }));
     reg("softmax",
         [](std::size_t, const Arr& g, const Inputs& in, const Value& out,

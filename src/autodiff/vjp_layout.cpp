@@ -70,7 +70,8 @@ Arr concat_element(const Arr& g, const Value& list, const Value& axis_v, std::si
     const auto ax = ref::normalize_axis(vint(axis_v, "concat axis"),
                                         static_cast<std::int64_t>(g.rank()), "concat");
     Shape start(g.rank(), 0);
-    for (std::size_t i = 0; i < k; ++i) start[static_cast<size_t>(ax)] += value_shape(items[i])[static_cast<size_t>(ax)];
+    for (std::size_t i = 0; i < k; ++i)
+        start[static_cast<size_t>(ax)] += value_shape(items[i])[static_cast<size_t>(ax)];
     return slice_block(g, start, value_shape(items[k]));
 }
 
@@ -96,7 +97,8 @@ Arr split_rule(std::size_t, const Arr& g, const Inputs& in, const Value&, const 
     if (g.rank() != in_shape.size() + 1)
         throw ValueError("split: the output gradient must be the pieces stacked on axis 0");
     const auto rank = static_cast<std::int64_t>(in_shape.size());
-    const auto ax = ref::normalize_axis(in.size() > 2 ? vint(in[2], "split axis") : 0, rank, "split");
+    const auto ax =
+        ref::normalize_axis(in.size() > 2 ? vint(in[2], "split axis") : 0, rank, "split");
     const std::int64_t n = g.shape[0];
     Shape piece(g.shape.begin() + 1, g.shape.end());
     Arr res(in_shape);
@@ -133,8 +135,7 @@ Arr where_rule(std::size_t idx, const Arr& g, const Inputs& in, const Value&,
     return zip(g, cond, [first](double gi, double c) { return ((c != 0.0) == first) ? gi : 0.0; });
 }
 
-Arr indexer_rule(std::size_t, const Arr& g, const Inputs& in, const Value&,
-                 const KernelContext&) {
+Arr indexer_rule(std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext&) {
     const ref::ForwardKernel* fwd = ref::find_forward("indexer");
     if (fwd == nullptr) throw NotImplementedError("indexer gradient: no reference indexer kernel");
     const Shape in_shape = value_shape(in[0]);
@@ -172,7 +173,8 @@ Arr embedding_rule(std::size_t, const Arr& g, const Inputs& in, const Value&,
     const Arr ids = to_arr(in[0], ctx);
     const Shape w_shape = value_shape(in[1]);
     Arr res(w_shape);
-    const std::int64_t dim = w_shape.size() > 1 ? ref::shape_numel(Shape(w_shape.begin() + 1, w_shape.end())) : 1;
+    const std::int64_t dim =
+        w_shape.size() > 1 ? ref::shape_numel(Shape(w_shape.begin() + 1, w_shape.end())) : 1;
     const std::int64_t rows = w_shape.empty() ? 1 : w_shape[0];
     for (std::int64_t k = 0; k < ids.numel(); ++k) {
         auto r = static_cast<std::int64_t>(ids[k]);

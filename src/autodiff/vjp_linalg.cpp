@@ -67,10 +67,28 @@ Arr as_vector(const Arr& a) { return reshape(a, {a.numel()}); }
 
 Arr col(const Arr& a) { return reshape(a, {a.numel(), 1}); }
 
-Arr cholesky_rule(std::size_t, const Arr& g, const Inputs&, const Value& out,
+// The lower Cholesky factor of a symmetric positive-definite matrix (reads the lower
+// triangle, as np.linalg.cholesky); used when the caller passes no forward output.
+Arr cholesky_lower(const Arr& a) {
+    const std::int64_t n = a.shape.at(0);
+    Arr l(a.shape);
+    for (std::int64_t j = 0; j < n; ++j) {
+        double d = a[j * n + j];
+        for (std::int64_t k = 0; k < j; ++k) d -= l[j * n + k] * l[j * n + k];
+        if (!(d > 0.0)) throw ValueError("cholesky gradient: matrix is not positive definite");
+        l[j * n + j] = std::sqrt(d);
+        for (std::int64_t i = j + 1; i < n; ++i) {
+            double s = a[i * n + j];
+            for (std::int64_t k = 0; k < j; ++k) s -= l[i * n + k] * l[j * n + k];
+            l[i * n + j] = s / l[j * n + j];
+        }
+    }
+    return l;
+}
+
+Arr cholesky_rule(std::size_t, const Arr& g, const Inputs& in, const Value& out,
                   const KernelContext& ctx) {
-    if (!out.is_tensor()) throw ValueError("cholesky gradient: the forward output is missing");
-    const Arr l = to_arr(out, ctx);
+    const Arr l = out.is_tensor() ? to_arr(out, ctx) : cholesky_lower(to_arr(in[0], ctx));
     const std::int64_t n = l.shape.at(0);
     Arr p = tril(matmul(transpose_last2(l), g));
     for (std::int64_t i = 0; i < n; ++i) p[i * n + i] *= 0.5;
@@ -100,7 +118,8 @@ Arr eigvalsh_rule(std::size_t idx, const Arr& g, const Inputs& in, const Value&,
     for (std::int64_t e = 0; e < n; ++e) {
         if (!(std::max(w[static_cast<size_t>(e)], thr) > thr)) continue;
         for (std::int64_t i = 0; i < n; ++i)
-            for (std::int64_t j = 0; j < n; ++j) r[i * n + j] += gv[e] * v[i * n + e] * v[j * n + e];
+            for (std::int64_t j = 0; j < n; ++j)
+                r[i * n + j] += gv[e] * v[i * n + e] * v[j * n + e];
     }
     return r;
 }
@@ -145,8 +164,7 @@ Arr gpr_v_outer_rule(std::size_t idx, const Arr& g, const Inputs& in, const Valu
     const Arr kt = to_arr(in[1], ctx);
     const Arr m = inverse(kt);
     if (idx == 0)
-        return matmul(matmul(m, k), transpose_last2(g)) +
-               matmul(matmul(transpose_last2(m), k), g);
+        return matmul(matmul(m, k), transpose_last2(g)) + matmul(matmul(transpose_last2(m), k), g);
     if (idx == 1)  // -(M^T K) g (M K)^T
         return -matmul(matmul(matmul(transpose_last2(m), k), g), transpose_last2(matmul(m, k)));
     return Arr(value_shape(in[2]));
@@ -179,8 +197,10 @@ Arr distance_matrix_rule(std::size_t idx, const Arr& g, const Inputs& in, const 
             for (std::int64_t k = 0; k < d; ++k) {
                 const double diff = left[i * d + k] - right[j * d + k];
                 const double dg = p * std::pow(std::abs(diff), p - 1.0) * sign(diff);
-                if (idx == 0) r[i * d + k] += g[i * m + j] * dg;
-                else r[j * d + k] -= g[i * m + j] * dg;
+                if (idx == 0)
+                    r[i * d + k] += g[i * m + j] * dg;
+                else
+                    r[j * d + k] -= g[i * m + j] * dg;
             }
     return r;
 }

@@ -13,6 +13,7 @@
 // Deviation: kl_divergence's target gradient is the exact
 // g * (rlog(t) - rlog(x) + t * rlog'(t)); numpy's (t * rlog'(x) * g + partial_result) is
 // not a derivative of the forward (no suite differentiates the target).
+// Also trapezoid (keys y, x; not in the numpy backend): the exact derivative.
 // Inputs: losses (input, target[, quantile | threshold]); cross entropy (input, target,
 // weights, categorical[, threshold, robust]); binary cross entropy (input, target,
 // pos_weight, threshold, robust).
@@ -148,7 +149,8 @@ Arr ce_logits(std::size_t, const Arr& g, const Inputs& in, const Value&, const K
             for (std::int64_t k = 0; k < a.c; ++k)
                 for (std::int64_t q = 0; q < a.rest; ++q) {
                     const std::int64_t ti = b * a.rest + q;
-                    r[(b * a.c + k) * a.rest + q] *= g[ti] * a.w[static_cast<std::int64_t>(a.t[ti])];
+                    r[(b * a.c + k) * a.rest + q] *=
+                        g[ti] * a.w[static_cast<std::int64_t>(a.t[ti])];
                 }
         return r;
     }
@@ -198,12 +200,14 @@ Arr bce_probs(std::size_t, const Arr& g, const Inputs& in, const Value&, const K
     const double thr = robust ? vdouble(in[3], ctx, "binary_cross_entropy threshold") : 0.0;
     return zip3(g, x, t, [=](double gi, double xi, double ti) {
         if (robust)
-            return -pw * ti * (rlog_grad(xi, thr) * gi) + (1.0 - ti) * (rlog_grad(1.0 - xi, thr) * gi);
+            return -pw * ti * (rlog_grad(xi, thr) * gi) +
+                   (1.0 - ti) * (rlog_grad(1.0 - xi, thr) * gi);
         return -pw * ti * gi * (1.0 / xi) + (1.0 - ti) * gi * (1.0 / (1.0 - xi));
     });
 }
 
-Arr bce_logits(std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
+Arr bce_logits(std::size_t, const Arr& g, const Inputs& in, const Value&,
+               const KernelContext& ctx) {
     const Arr x = to_arr(in[0], ctx), t = to_arr(in[1], ctx);
     const double pw = pos_weight(in[2], t, ctx, true);
     if (pw != 1.0)
@@ -211,12 +215,12 @@ Arr bce_logits(std::size_t, const Arr& g, const Inputs& in, const Value&, const 
             const double p = pw * ti;
             return ((p + 1.0 - ti) * stable_sigmoid(xi) - p) * gi;
         });
-    return zip3(g, x, t, [](double gi, double xi, double ti) {
-        return (stable_sigmoid(xi) - ti) * gi;
-    });
+    return zip3(g, x, t,
+                [](double gi, double xi, double ti) { return (stable_sigmoid(xi) - ti) * gi; });
 }
 
-// ---- pointwise losses ----------------------------------------------------------------------------
+// ---- pointwise losses
+// ----------------------------------------------------------------------------
 
 Arr hinge(std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
     const Arr x = to_arr(in[0], ctx), t = to_arr(in[1], ctx);
@@ -229,42 +233,73 @@ Arr hinge(std::size_t, const Arr& g, const Inputs& in, const Value&, const Kerne
     });
 }
 
+// trapezoid(y, x) = sum_i (x[i+1] - x[i]) (y[i] + y[i+1]) / 2 over the last axis (x None:
+// unit spacing; x 1-d or y's shape). Not in the numpy backend; exact derivative.
+Arr trapezoid_rule(std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                   const KernelContext& ctx) {
+    const Arr y = to_arr(in[0], ctx);
+    const std::int64_t n = y.shape.back(), rows = n == 0 ? 0 : y.numel() / n;
+    const bool have_x = in.size() > 1 && in[1].is_tensor();
+    const Arr x = have_x ? broadcast_to(to_arr(in[1], ctx), y.shape) : Arr(y.shape);
+    auto xs = [&](std::int64_t r, std::int64_t i) { return have_x ? x[r * n + i] : double(i); };
+    Arr res(y.shape);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const double gr = g[g.numel() == 1 ? 0 : r];
+        for (std::int64_t i = 0; i < n; ++i) {
+            double d = 0.0;
+            if (idx == 0) {
+                if (i > 0) d += (xs(r, i) - xs(r, i - 1)) / 2.0;
+                if (i + 1 < n) d += (xs(r, i + 1) - xs(r, i)) / 2.0;
+            } else {
+                if (i > 0) d += (y[r * n + i - 1] + y[r * n + i]) / 2.0;
+                if (i + 1 < n) d -= (y[r * n + i] + y[r * n + i + 1]) / 2.0;
+            }
+            res[r * n + i] = gr * d;
+        }
+    }
+    return res;
+}
+
 void register_all() {
-    reg("squared_error",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            const Arr d = zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
-                               [](double gi, double x, double t) { return 2.0 * (x - t) * gi; });
-            return idx == 0 ? d : -d;
-        });
-    reg("absolute_error",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            const Arr d = zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
-                               [](double gi, double x, double t) { return sign(x - t) * gi; });
-            return idx == 0 ? d : -d;
-        });
+    reg("squared_error", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                            const KernelContext& ctx) {
+        const Arr d = zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
+                           [](double gi, double x, double t) { return 2.0 * (x - t) * gi; });
+        return idx == 0 ? d : -d;
+    });
+    reg("absolute_error", [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+                             const KernelContext& ctx) {
+        const Arr d = zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
+                           [](double gi, double x, double t) { return sign(x - t) * gi; });
+        return idx == 0 ? d : -d;
+    });
     reg("hinge_loss", hinge, {1});
     reg("quad_hinge_loss",
         [](std::size_t, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
-            return zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx), [](double gi, double x, double t) {
-                return -2.0 * (std::max(0.0, 1.0 - t * x) * t) * gi;
-            });
+            return zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
+                        [](double gi, double x, double t) {
+                            return -2.0 * (std::max(0.0, 1.0 - t * x) * t) * gi;
+                        });
         },
         {1});
     reg("quantile_loss",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) {
             const double q = vdouble(in[2], ctx, "quantile_loss quantile");
             const double side = idx == 0 ? -1.0 : 1.0;
-            return zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx), [=](double gi, double x, double t) {
-                double d = sign(t - x);  // numpy's three masked assignments, in order
-                if (d == 0.0) d = q - 0.5;
-                if (d == 1.0) d = q;
-                if (d == -1.0) d = q - 1.0;
-                return side * d * gi;
-            });
+            return zip3(g, to_arr(in[0], ctx), to_arr(in[1], ctx),
+                        [=](double gi, double x, double t) {
+                            double d = sign(t - x);  // numpy's three masked assignments, in order
+                            if (d == 0.0) d = q - 0.5;
+                            if (d == 1.0) d = q;
+                            if (d == -1.0) d = q - 1.0;
+                            return side * d * gi;
+                        });
         },
         {2});
     reg("kl_divergence",
-        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&, const KernelContext& ctx) {
+        [](std::size_t idx, const Arr& g, const Inputs& in, const Value&,
+           const KernelContext& ctx) {
             const double thr = vdouble(in[2], ctx, "kl_divergence threshold");
             const Arr x = to_arr(in[0], ctx), t = to_arr(in[1], ctx);
             if (idx == 0)
@@ -276,6 +311,7 @@ void register_all() {
             });
         },
         {2});
+    reg("trapezoid", trapezoid_rule);
     reg("cross_entropy", ce_probs, {1, 2, 3, 4, 5});
     reg("cross_entropy_with_logits", ce_logits, {1, 2, 3, 4, 5});
     reg("cross_entropy_with_log_probs", ce_log_probs, {1, 2, 3});

@@ -118,9 +118,8 @@ void register_all() {
             const Arr mean = map(sum_axes(x, r.axes, true), [n](double s) { return s / n; });
             const Arr ge = expand_reduced(g, r.in_shape, r.axes, r.keepdim);
             const double c = 2.0 / (n - corr);
-            return zip3(x, mean, ge, [c](double xi, double m, double gi) {
-                return c * (xi - m) * gi;
-            });
+            return zip3(x, mean, ge,
+                        [c](double xi, double m, double gi) { return c * (xi - m) * gi; });
         },
         {1, 2, 3});
 }

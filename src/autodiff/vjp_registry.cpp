@@ -52,21 +52,22 @@ Dtype grad_dtype(const Tensor& g, const KernelContext& ctx) {
 }
 
 void reg(const std::string& key, ArrRule rule, std::vector<std::size_t> non_differentiable) {
-    register_vjp(key, [key, rule = std::move(rule), nd = std::move(non_differentiable)](
-                          std::size_t idx, const Tensor& output_grad,
-                          const std::vector<Value>& inputs, const Value& output,
-                          const KernelContext& ctx) -> Tensor {
-        if (idx >= inputs.size())
-            throw ValueError(key + ": gradient is not defined for the input at index " +
-                             std::to_string(idx) + "!");
-        const Dtype dt = grad_dtype(output_grad, ctx);
-        const Shape shape = value_shape(inputs[idx]);
-        const bool zero = !inputs[idx].is_tensor() ||
-                          std::find(nd.begin(), nd.end(), idx) != nd.end();
-        if (zero) return Tensor(dt, shape);
-        const Arr g = to_arr(output_grad);
-        return from_arr(reduce_to(rule(idx, g, inputs, output, ctx), shape), dt);
-    });
+    register_vjp(key,
+                 [key, rule = std::move(rule), nd = std::move(non_differentiable)](
+                     std::size_t idx, const Tensor& output_grad, const std::vector<Value>& inputs,
+                     const Value& output, const KernelContext& ctx) -> Tensor {
+                     if (idx >= inputs.size())
+                         throw ValueError(key +
+                                          ": gradient is not defined for the input at index " +
+                                          std::to_string(idx) + "!");
+                     const Dtype dt = grad_dtype(output_grad, ctx);
+                     const Shape shape = value_shape(inputs[idx]);
+                     const bool zero = !inputs[idx].is_tensor() ||
+                                       std::find(nd.begin(), nd.end(), idx) != nd.end();
+                     if (zero) return Tensor(dt, shape);
+                     const Arr g = to_arr(output_grad);
+                     return from_arr(reduce_to(rule(idx, g, inputs, output, ctx), shape), dt);
+                 });
 }
 
 }  // namespace detail

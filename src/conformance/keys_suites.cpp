@@ -17,26 +17,27 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
     return v;
 }
 
-std::vector<std::string> json_names(const Json& v, const std::string& what) {
+std::vector<std::string> json_names(const Json &v, const std::string &what) {
     std::vector<std::string> out;
     if (v.is_null()) return out;
     if (!v.is_array()) throw CaseFailure("'" + what + "' must be a list of names");
-    for (const auto& x : v) {
+    for (const auto &x : v) {
         if (!x.is_string()) throw CaseFailure("'" + what + "' must be a list of names");
         out.push_back(x.get<std::string>());
     }
     return out;
 }
 
-Tensor standard_normal(const std::vector<int64_t>& shape, std::mt19937_64& rng) {
+Tensor standard_normal(const std::vector<int64_t> &shape, std::mt19937_64 &rng) {
     Tensor t(Dtype::float64, shape);
     std::normal_distribution<double> n(0.0, 1.0);
-    double* p = t.data<double>();
-    for (int64_t i = 0; i < t.numel(); ++i) p[i] = n(rng);
+    double *p = t.data<double>();
+    for (int64_t i = 0; i < t.numel(); ++i)
+        p[i] = n(rng);
     return t;
 }
 
-void run_static_case(const std::string& backend, const std::string& name, const Json& c) {
+void run_static_case(const std::string &backend, const std::string &name, const Json &c) {
     Model m = io::model_from_json(c.at("model"));
     CompileOptions co;
     co.inference = true;
@@ -45,22 +46,23 @@ void run_static_case(const std::string& backend, const std::string& name, const 
     if (auto s = c.find("static_input_shapes"); s != c.end() && s->is_object()) {
         for (auto it = s->begin(); it != s->end(); ++it) {
             std::vector<int64_t> shape;
-            for (const auto& d : *it) shape.push_back(d.get<int64_t>());
+            for (const auto &d : *it)
+                shape.push_back(d.get<int64_t>());
             co.constant_keys.emplace_back(it.key(), Value(standard_normal(shape, rng)));
         }
     }
-    for (const auto& k : json_names(c.value("discard_keys", Json()), "discard_keys"))
+    for (const auto &k : json_names(c.value("discard_keys", Json()), "discard_keys"))
         co.discard_keys.emplace_back(k);
     PhysicalModel pm = compile_on(backend, m, Dtype::float64, co);
-    const auto want = sorted(json_names(c.at("results").value("static_keys", Json::array()),
-                                        "results.static_keys"));
+    const auto want = sorted(
+        json_names(c.at("results").value("static_keys", Json::array()), "results.static_keys"));
     const auto got = sorted(pm.static_keys());
     if (got != want)
         throw CaseFailure("[" + backend + "] static keys " + join_keys(got) + " != expected " +
                           join_keys(want));
 }
 
-void run_discard_case(const std::string& backend, const Json& c) {
+void run_discard_case(const std::string &backend, const Json &c) {
     Model m = io::model_from_json(c.at("model"));
     std::optional<TrainModel> train;
     if (auto s = c.find("output_specs"); s != c.end() && s->is_object() && !s->empty()) {
@@ -71,15 +73,15 @@ void run_discard_case(const std::string& backend, const Json& c) {
     CompileOptions co;
     co.inference = true;
     co.jit = true;
-    for (const auto& k : json_names(c.value("discard_keys", Json()), "discard_keys"))
+    for (const auto &k : json_names(c.value("discard_keys", Json()), "discard_keys"))
         co.discard_keys.emplace_back(k);
-    PhysicalModel pm = compile_on(backend, train ? static_cast<const Model&>(*train) : m,
-                                  Dtype::float64, co);
-    const Json& results = c.at("results");
-    const auto want_discard = sorted(json_names(results.value("discard_keys", Json::array()),
-                                                "results.discard_keys"));
-    const auto want_outputs = sorted(json_names(results.value("output_keys", Json::array()),
-                                                "results.output_keys"));
+    PhysicalModel pm =
+        compile_on(backend, train ? static_cast<const Model &>(*train) : m, Dtype::float64, co);
+    const Json &results = c.at("results");
+    const auto want_discard =
+        sorted(json_names(results.value("discard_keys", Json::array()), "results.discard_keys"));
+    const auto want_outputs =
+        sorted(json_names(results.value("output_keys", Json::array()), "results.output_keys"));
     const auto got_discard = sorted(pm.discarded_keys());
     const auto got_outputs = sorted(pm.output_keys());
     const std::string tag = "[" + backend + "] ";
@@ -91,28 +93,30 @@ void run_discard_case(const std::string& backend, const Json& c) {
                           join_keys(want_outputs));
 }
 
-}  // namespace
+} // namespace
 
-void run_static_keys_suite(const std::string& suite, const Json& cases, const Options& o,
-                           const Emit& emit) {
+void run_static_keys_suite(const std::string &suite, const Json &cases, const Options &o,
+                           const Emit &emit) {
     for (auto it = cases.begin(); it != cases.end(); ++it) {
         const std::string name = suite + "/" + it.key();
-        const Json& c = it.value();
-        emit(run_case(name, [&](CaseResult&) {
-            for (const auto& backend : o.backends) run_static_case(backend, name, c);
+        const Json &c = it.value();
+        emit(run_case(name, [&](CaseResult &) {
+            for (const auto &backend : o.backends)
+                run_static_case(backend, name, c);
         }));
     }
 }
 
-void run_discard_keys_suite(const std::string& suite, const Json& cases, const Options& o,
-                            const Emit& emit) {
+void run_discard_keys_suite(const std::string &suite, const Json &cases, const Options &o,
+                            const Emit &emit) {
     for (auto it = cases.begin(); it != cases.end(); ++it) {
         const std::string name = suite + "/" + it.key();
-        const Json& c = it.value();
-        emit(run_case(name, [&](CaseResult&) {
-            for (const auto& backend : o.backends) run_discard_case(backend, c);
+        const Json &c = it.value();
+        emit(run_case(name, [&](CaseResult &) {
+            for (const auto &backend : o.backends)
+                run_discard_case(backend, c);
         }));
     }
 }
 
-}  // namespace mithril::conformance
+} // namespace mithril::conformance

@@ -21,26 +21,27 @@ namespace {
 
 namespace cf = mithril::conformance;
 
-int usage(const std::string& why) {
+int usage(const std::string &why) {
     if (!why.empty()) std::cerr << "mithril-conformance: " << why << "\n";
     std::cerr << "usage: mithril-conformance [--backend NAME ...] [--dtype float64|float32] "
                  "[--verbose] [--alternative numpy|torch|jax] [--iterations N] FILE_OR_DIR ...\n"
                  "backends: ";
-    for (const auto& b : cf::available_backends()) std::cerr << b << " ";
+    for (const auto &b : cf::available_backends())
+        std::cerr << b << " ";
     std::cerr << "\n";
     return 2;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
     cf::Options options;
     options.backends.clear();
     options.dtypes.clear();
     std::vector<std::string> paths;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        auto next = [&](const char* what) -> std::string {
+        auto next = [&](const char *what) -> std::string {
             if (i + 1 >= argc) throw std::invalid_argument(std::string(what) + " needs a value");
             return argv[++i];
         };
@@ -49,9 +50,12 @@ int main(int argc, char** argv) {
                 options.backends.push_back(next("--backend"));
             } else if (a == "--dtype") {
                 const std::string d = next("--dtype");
-                if (d == "float64") options.dtypes.push_back(mithril::Dtype::float64);
-                else if (d == "float32") options.dtypes.push_back(mithril::Dtype::float32);
-                else return usage("unknown dtype '" + d + "'");
+                if (d == "float64")
+                    options.dtypes.push_back(mithril::Dtype::float64);
+                else if (d == "float32")
+                    options.dtypes.push_back(mithril::Dtype::float32);
+                else
+                    return usage("unknown dtype '" + d + "'");
             } else if (a == "--alternative") {
                 options.alternative = next("--alternative");
                 if (options.alternative != "numpy" && options.alternative != "torch" &&
@@ -69,7 +73,7 @@ int main(int argc, char** argv) {
             } else {
                 paths.push_back(a);
             }
-        } catch (const std::exception& e) {
+        } catch (const std::exception &e) {
             return usage(e.what());
         }
     }
@@ -77,16 +81,16 @@ int main(int argc, char** argv) {
     if (options.backends.empty()) options.backends = {"reference"};
     if (options.dtypes.empty()) options.dtypes = {mithril::Dtype::float64};
     const auto available = cf::available_backends();
-    for (const auto& b : options.backends)
+    for (const auto &b : options.backends)
         if (std::find(available.begin(), available.end(), b) == available.end())
             return usage("backend '" + b + "' is not available in this build");
 
     std::vector<std::string> files;
-    for (const auto& p : paths) {
+    for (const auto &p : paths) {
         std::error_code ec;
         if (std::filesystem::is_directory(p, ec)) {
             std::vector<std::string> in_dir;
-            for (const auto& entry : std::filesystem::directory_iterator(p, ec))
+            for (const auto &entry : std::filesystem::directory_iterator(p, ec))
                 if (entry.is_regular_file() && entry.path().extension() == ".json")
                     in_dir.push_back(entry.path().string());
             std::sort(in_dir.begin(), in_dir.end());
@@ -100,7 +104,7 @@ int main(int argc, char** argv) {
     }
 
     size_t passed = 0, failed = 0, skipped = 0;
-    auto emit = [&](const cf::CaseResult& r) {
+    auto emit = [&](const cf::CaseResult &r) {
         switch (r.status) {
         case cf::Status::Pass:
             ++passed;
@@ -116,13 +120,14 @@ int main(int argc, char** argv) {
             break;
         }
         if (options.verbose)
-            for (const auto& n : r.notes) std::cout << "    " << n << "\n";
+            for (const auto &n : r.notes)
+                std::cout << "    " << n << "\n";
         std::cout.flush();
     };
-    for (const auto& f : files) {
+    for (const auto &f : files) {
         try {
             cf::run_suite_file(f, options, emit);
-        } catch (const std::exception& e) {
+        } catch (const std::exception &e) {
             std::cerr << "mithril-conformance: " << e.what() << "\n";
             return 2;
         }

@@ -11,8 +11,8 @@ namespace mithril::conformance {
 
 namespace {
 
-Tensor accumulate_grads(const Tensor& gradient, const std::vector<int64_t>& input_shape) {
-    const auto& g = gradient.shape();
+Tensor accumulate_grads(const Tensor &gradient, const std::vector<int64_t> &input_shape) {
+    const auto &g = gradient.shape();
     if (g.size() < input_shape.size()) return gradient;
     for (size_t i = 0; i < input_shape.size(); ++i)
         if (input_shape[input_shape.size() - 1 - i] > g[g.size() - 1 - i])
@@ -20,18 +20,19 @@ Tensor accumulate_grads(const Tensor& gradient, const std::vector<int64_t>& inpu
     return autodiff::reduce_to_shape(gradient, input_shape);
 }
 
-}  // namespace
+} // namespace
 
-void run_numpy_utils_suite(const std::string& suite, const Json& cases, const Options&,
-                           const Emit& emit) {
+void run_numpy_utils_suite(const std::string &suite, const Json &cases, const Options &,
+                           const Emit &emit) {
     for (auto it = cases.begin(); it != cases.end(); ++it) {
         const std::string name = suite + "/" + it.key();
-        const Json& c = it.value();
-        emit(run_case(name, [&](CaseResult&) {
-            const Json& kw = c.at("kwargs");
+        const Json &c = it.value();
+        emit(run_case(name, [&](CaseResult &) {
+            const Json &kw = c.at("kwargs");
             Tensor grad = io::json_to_tensor(kw.at("gradient"), "gradient");
             std::vector<int64_t> shape;
-            for (const auto& d : kw.at("input_shape")) shape.push_back(d.get<int64_t>());
+            for (const auto &d : kw.at("input_shape"))
+                shape.push_back(d.get<int64_t>());
             Tensor want = io::json_to_tensor(c.at("result"), "result");
             Tensor got = accumulate_grads(grad, shape);
             if (auto why = allclose_mismatch(got, want, 1e-14, 1e-14))
@@ -40,4 +41,4 @@ void run_numpy_utils_suite(const std::string& suite, const Json& cases, const Op
     }
 }
 
-}  // namespace mithril::conformance
+} // namespace mithril::conformance

@@ -13,8 +13,10 @@
 //   - a library model is {"name": class} when its class takes no constructor
 //     arguments, otherwise ValueError (its arguments are unknown).
 // Shapes assigned to a model outside a dict are not written.
+#include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "io/model_dict.hpp"
@@ -30,50 +32,68 @@ struct Record {
     size_t subs = 0, conns = 0;
 };
 
-std::mutex& table_mutex() {
+std::mutex &table_mutex() {
     static std::mutex m;
     return m;
 }
-std::unordered_map<const detail::ModelData*, Record>& side_table() {
-    static std::unordered_map<const detail::ModelData*, Record> t;
+std::unordered_map<const detail::ModelData *, Record> &side_table() {
+    static std::unordered_map<const detail::ModelData *, Record> t;
     return t;
 }
 
 void purge_dead_locked() {
-    auto& t = side_table();
+    auto &t = side_table();
     for (auto it = t.begin(); it != t.end();) {
-        if (it->second.owner.expired()) it = t.erase(it);
-        else ++it;
+        if (it->second.owner.expired())
+            it = t.erase(it);
+        else
+            ++it;
     }
 }
 
-Json serialize(const Model& model);
+Json serialize(const Model &model);
 
-Json serialize_container(const Model& model) {
-    const auto& md = *model.data();
+Json serialize_container(const Model &model) {
+    const auto &md = *model.data();
     Json d = Json::object();
     d["name"] = "Model";
     Json submodels = Json::object(), connections = Json::object();
-    std::map<const constraints::Edge*, std::pair<std::string, std::string>> first_seen;
+    // Edge -> the (submodel id, key) pairs already attached to it, and the
+    // unnamed edges shared by keys of one submodel that no later connect has
+    // joined yet (they are written unconnected, then merged by that connect).
+    std::map<const constraints::Edge *, std::vector<std::pair<std::string, std::string>>> seen;
+    std::set<const constraints::Edge *> pending;
     Json diffs = Json::array();
     for (size_t i = 0; i < md.subs.size(); ++i) {
-        const auto& entry = md.subs[i];
+        const auto &entry = md.subs[i];
         const std::string id = "m_" + std::to_string(i);
         Model sub(entry.model);
         Json sub_dict = serialize(sub);
-        Model fresh = model_from_json(sub_dict);  // what the submodel carries by itself
+        Model fresh = model_from_json(sub_dict); // what the submodel carries by itself
         Json conns = Json::object();
-        for (const auto& [ckey, pc] : entry.bindings) {
-            const constraints::Edge* e = pc->e();
+        for (const auto &[ckey, pc] : entry.bindings) {
+            const constraints::Edge *e = pc->e();
             const bool is_input = entry.model->is_input_key(ckey);
-            auto seen = first_seen.find(e);
-            if (seen != first_seen.end() && pc->auto_named) {
-                conns[ckey] = Json{{"key", Json{{"connect", Json::array({Json::array(
-                                                    {seen->second.first, seen->second.second})})}}}};
+            auto &occurrences = seen[e];
+            const bool first = occurrences.empty();
+            if (!first && pc->auto_named) {
+                // `connect` can only name keys of earlier submodels; listing all
+                // of them also merges keys that were written unconnected.
+                Json pairs = Json::array();
+                for (const auto &[sid, skey] : occurrences)
+                    if (sid != id) pairs.push_back(Json::array({sid, skey}));
+                occurrences.emplace_back(id, ckey);
+                if (pairs.empty()) {
+                    pending.insert(e); // only keys of this submodel so far
+                    continue;
+                }
+                if (std::count_if(occurrences.begin(), occurrences.end(),
+                                  [&](const auto &o) { return o.first == id; }) == 1)
+                    pending.erase(e);
+                conns[ckey] = Json{{"key", Json{{"connect", pairs}}}};
                 continue;
             }
-            const bool first = seen == first_seen.end();
-            first_seen.emplace(e, std::make_pair(id, ckey));
+            occurrences.emplace_back(id, ckey);
             Json desc = Json::object();
             if (!pc->auto_named) desc["name"] = pc->key;
             const Connection own = fresh.has_key(ckey) ? fresh[ckey] : Connection();
@@ -97,36 +117,41 @@ Json serialize_container(const Model& model) {
                 !md.is_produced(pc.get()) && own.valid() &&
                 own.differentiable() != std::optional<bool>(true))
                 desc["differentiable"] = true;
-            if (desc.empty()) continue;  // unconnected: a fresh unnamed key
-            if (desc.size() == 1 && desc.contains("name")) conns[ckey] = pc->key;
-            else conns[ckey] = Json{{"key", desc}};
+            if (desc.empty()) continue; // unconnected: a fresh unnamed key
+            if (desc.size() == 1 && desc.contains("name"))
+                conns[ckey] = pc->key;
+            else
+                conns[ckey] = Json{{"key", desc}};
         }
         submodels[id] = std::move(sub_dict);
         connections[id] = std::move(conns);
     }
+    if (!pending.empty())
+        throw ValueError("model_to_json: an unnamed edge is shared by keys of one submodel only; "
+                         "the dict format can not express it.");
     if (!submodels.empty()) {
         d["submodels"] = std::move(submodels);
         d["connections"] = std::move(connections);
     }
     Json exposed = Json::array();
-    for (const auto& c : md.exposed_outputs_list()) {
+    for (const auto &c : md.exposed_outputs_list()) {
         if (c->auto_named) continue;
         const bool canonical =
-            std::any_of(md.couts.begin(), md.couts.end(), [&](const auto& x) { return x == c; });
-        if (md.frozen && canonical) continue;  // re-exposed when the copy is frozen
+            std::any_of(md.couts.begin(), md.couts.end(), [&](const auto &x) { return x == c; });
+        if (md.frozen && canonical) continue; // re-exposed when the copy is frozen
         exposed.push_back(c->key);
     }
     if (!exposed.empty()) d["exposed_keys"] = std::move(exposed);
     // Differentiability set on the container's own free inputs after wiring.
-    for (const auto& c : md.exposed_inputs())
+    for (const auto &c : md.exposed_inputs())
         if (!c->auto_named && c->e()->differentiable == std::optional<bool>(true))
             diffs.push_back(Json::array({c->key, true}));
     if (!diffs.empty()) d["assigned_differentiabilities"] = std::move(diffs);
     return d;
 }
 
-Json serialize_leaf(const Model& model) {
-    const std::string& cls = model.class_name();
+Json serialize_leaf(const Model &model) {
+    const std::string &cls = model.class_name();
     if (!is_registered(cls))
         throw ValueError("model_to_json: class '" + cls + "' is not in the model registry.");
     if (registered_has_hyperparameters(cls))
@@ -136,7 +161,7 @@ Json serialize_leaf(const Model& model) {
     d["name"] = cls;
     Model fresh = model_from_json(Json(cls));
     Json diffs = Json::array();
-    for (const auto& k : model.input_keys()) {
+    for (const auto &k : model.input_keys()) {
         if (model[k].differentiable() == std::optional<bool>(true) &&
             (!fresh.has_key(k) || fresh[k].differentiable() != std::optional<bool>(true)))
             diffs.push_back(Json::array({k, true}));
@@ -145,28 +170,30 @@ Json serialize_leaf(const Model& model) {
     return d;
 }
 
-Json serialize(const Model& model) {
+Json serialize(const Model &model) {
     if (auto train = train_model_to_json(model)) return *train;
     if (auto rec = recorded_source(model)) return *rec;
     if (model.class_name() == "TrainModel")
-        throw ValueError("model_to_json: this TrainModel was not built from a dict or output specs.");
-    if (model.class_name() == "Model" && !model.data()->is_primitive()) return serialize_container(model);
+        throw ValueError(
+            "model_to_json: this TrainModel was not built from a dict or output specs.");
+    if (model.class_name() == "Model" && !model.data()->is_primitive())
+        return serialize_container(model);
     return serialize_leaf(model);
 }
 
-}  // namespace
+} // namespace
 
-void record_source(const Model& model, Json dict) {
+void record_source(const Model &model, Json dict) {
     std::lock_guard<std::mutex> lock(table_mutex());
-    auto& t = side_table();
+    auto &t = side_table();
     if (t.size() > 4096) purge_dead_locked();
-    const auto& md = *model.data();
+    const auto &md = *model.data();
     t[model.data().get()] = Record{model.data(), std::move(dict), md.subs.size(), md.conns.size()};
 }
 
-std::optional<Json> recorded_source(const Model& model) {
+std::optional<Json> recorded_source(const Model &model) {
     std::lock_guard<std::mutex> lock(table_mutex());
-    auto& t = side_table();
+    auto &t = side_table();
     auto it = t.find(model.data().get());
     if (it == t.end()) return std::nullopt;
     auto owner = it->second.owner.lock();
@@ -174,12 +201,18 @@ std::optional<Json> recorded_source(const Model& model) {
         t.erase(it);
         return std::nullopt;
     }
-    const Record& r = it->second;
+    const Record &r = it->second;
     if (r.dict.is_object() && r.dict.contains("is_train_model")) return r.dict;
     if (r.subs != owner->subs.size() || r.conns != owner->conns.size()) return std::nullopt;
     return r.dict;
 }
 
-Json model_to_json(const Model& model) { return serialize(model); }
+Json model_to_json(const Model &model) { return serialize(model); }
 
-}  // namespace mithril::io
+Json model_to_json_from_wiring(const Model &model) {
+    if (model.class_name() == "Model" && !model.data()->is_primitive())
+        return serialize_container(model);
+    return serialize(model);
+}
+
+} // namespace mithril::io

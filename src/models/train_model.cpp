@@ -11,6 +11,7 @@
 #include "mithril/train_model.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -334,11 +335,17 @@ void TrainModel::set_loss_combiner(Model loss_combiner) {
 // Input keys of this model that `key` depends on (at submodel granularity, as
 // Mithril's dependency map: a child's outputs depend on all of its inputs).
 std::vector<std::string> TrainModel::dependent_inputs(const std::string& key) const {
+    // Walk the primitives (at every nesting level), so a loss depends only
+    // on the inputs that really reach it, not on a whole wrapped model.
     const detail::ModelData& md = *data();
-    std::map<const constraints::Edge*, size_t> producer;
-    for (size_t i = 0; i < md.subs.size(); ++i)
-        for (const auto& [ck, pc] : md.subs[i].bindings)
-            if (md.subs[i].model->is_output_key(ck)) producer[pc->e()] = i;
+    std::map<const constraints::Edge*, const detail::ModelData*> producer;
+    std::function<void(const detail::ModelData&)> collect = [&](const detail::ModelData& m) {
+        for (const auto& sub : m.subs) {
+            if (sub.model->is_primitive()) producer[sub.model->find("output")->e()] = sub.model.get();
+            else collect(*sub.model);
+        }
+    };
+    collect(md);
 
     std::vector<std::string> result;
     std::set<const constraints::Edge*> seen;
@@ -349,9 +356,7 @@ std::vector<std::string> TrainModel::dependent_inputs(const std::string& key) co
         if (!seen.insert(e).second) continue;
         auto it = producer.find(e);
         if (it != producer.end()) {
-            const auto& sub = md.subs[it->second];
-            for (const auto& [ck, pc] : sub.bindings)
-                if (!sub.model->is_output_key(ck)) stack.push_back(pc->e());
+            for (const auto& k : it->second->primitive_inputs) stack.push_back(it->second->find(k)->e());
             continue;
         }
         auto conn = md.find_by_edge(e);

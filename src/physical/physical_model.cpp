@@ -80,7 +80,7 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
                 throw KeyError("Given '" + name + "' key is unused for the model, no need to provide data for it.");
             if (k < 0 || !allowed.count(k))
                 throw KeyError("'" + name + "' is not a " + std::string(what) + " key of the compiled model.");
-            check_shape(pd, k, t);
+            if (opts.check_shapes) check_shape(pd, k, t);
             values[pd.root(k)] = Value(to_dtype(t, fdt));
         }
     };

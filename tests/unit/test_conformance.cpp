@@ -19,7 +19,7 @@ using namespace mithril::conformance;
 namespace {
 
 // Writes `text` to <tmp>/<name>.json and runs it; returns the results.
-std::vector<CaseResult> run_text(const std::string& name, const std::string& text) {
+std::vector<CaseResult> run_text(const std::string &name, const std::string &text) {
     const auto dir = std::filesystem::temp_directory_path() / "mithril_conformance_test";
     std::filesystem::create_directories(dir);
     const auto path = dir / (name + ".json");
@@ -28,17 +28,17 @@ std::vector<CaseResult> run_text(const std::string& name, const std::string& tex
         out << text;
     }
     std::vector<CaseResult> results;
-    run_suite_file(path.string(), Options{}, [&](const CaseResult& r) { results.push_back(r); });
+    run_suite_file(path.string(), Options{}, [&](const CaseResult &r) { results.push_back(r); });
     std::filesystem::remove(path);
     return results;
 }
 
-Tensor t(const char* json) { return io::json_to_tensor(Json::parse(json)); }
+Tensor t(const char *json) { return io::json_to_tensor(Json::parse(json)); }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("conformance: the directed comparison rule (FORMAT.md 1.4)", "[conformance]") {
-    CHECK_FALSE(directed_mismatch(t("[10]"), t("[10.0]")));  // int E against float C
+    CHECK_FALSE(directed_mismatch(t("[10]"), t("[10.0]"))); // int E against float C
     CHECK_FALSE(directed_mismatch(t("[1.0, 2.0]"), t("[1.0, 2.0]")));
     // Strict inequality: a difference of exactly tol fails the absolute test.
     CHECK(directed_mismatch(t("[0.0]"), t("[0.5]"), 0.5, 0.0));

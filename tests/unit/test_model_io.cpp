@@ -21,30 +21,30 @@ using io::Json;
 
 namespace {
 
-std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+std::set<std::string> as_set(const std::vector<std::string> &v) { return {v.begin(), v.end()}; }
 
-Model build(const char* text) { return model_from_json_text(text); }
+Model build(const char *text) { return model_from_json_text(text); }
 
 // The same keys and the same symbolic shapes, up to symbol renaming.
-void check_same_model(const Model& a, const Model& b) {
+void check_same_model(const Model &a, const Model &b) {
     CHECK(as_set(a.input_keys()) == as_set(b.input_keys()));
     CHECK(as_set(a.output_keys()) == as_set(b.output_keys()));
     auto sa = a.get_shapes(false), sb = b.get_shapes(false);
-    for (const auto& k : a.input_keys()) {
+    for (const auto &k : a.input_keys()) {
         INFO("key " << k);
         CHECK(sa[k] == sb[k]);
     }
-    for (const auto& k : a.output_keys()) {
+    for (const auto &k : a.output_keys()) {
         INFO("key " << k);
         CHECK(sa[k] == sb[k]);
     }
 }
 
-std::string suite_path(const std::string& file) {
+std::string suite_path(const std::string &file) {
     return std::string(MITHRIL_SOURCE_DIR) + "/../shared/conformance/" + file;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("io: JSON values become tensors by literal kind", "[io]") {
     Tensor f = io::json_to_tensor(Json::parse("[[1.0],[2],[3]]"));
@@ -61,18 +61,21 @@ TEST_CASE("io: JSON values become tensors by literal kind", "[io]") {
     CHECK(io::json_to_tensor(Json::parse("7")).dtype() == Dtype::int64);
     CHECK(io::json_to_tensor(Json::parse("[]")).shape() == std::vector<int64_t>{0});
     CHECK_THROWS_AS(io::json_to_tensor(Json::parse("[[1, 2], [3]]"), "x"), ValueError);
-    CHECK_THROWS_WITH(io::json_to_tensor(Json::parse("[\"a\"]"), "weight"), Catch::Contains("weight"));
+    CHECK_THROWS_WITH(io::json_to_tensor(Json::parse("[\"a\"]"), "weight"),
+                      Catch::Contains("weight"));
     CHECK(io::tensor_to_json(f).dump() == "[[1.0],[2.0],[3.0]]");
     CHECK(io::tensor_to_json(i).dump() == "[[1],[-1]]");
 }
 
 TEST_CASE("io: type specs and shapes", "[io]") {
-    CHECK(io::type_from_spec(Json::parse(R"({"Tensor": ["int", "float", "bool"]})"), "k") == Type::tensor());
+    CHECK(io::type_from_spec(Json::parse(R"({"Tensor": ["int", "float", "bool"]})"), "k") ==
+          Type::tensor());
     CHECK(io::type_from_spec(Json::parse(R"(["int", "float"])"), "k") ==
           (Type::scalar_int() | Type::scalar_float()));
     CHECK(io::type_from_spec(Json::parse(R"([{"Tensor": ["float"]}, "float"])"), "k") ==
           (Type::tensor_float() | Type::scalar_float()));
-    CHECK(io::type_from_spec(Json::parse(R"({"tuple": ["int", "..."]})"), "k") == Type(Type::TupleT));
+    CHECK(io::type_from_spec(Json::parse(R"({"tuple": ["int", "..."]})"), "k") ==
+          Type(Type::TupleT));
     CHECK_THROWS_WITH(io::type_from_spec(Json::parse(R"("complex")"), "poly_coef"),
                       Catch::Contains("poly_coef"));
     auto spec = io::type_to_spec(Type::tensor_float() | Type::scalar_int());
@@ -89,10 +92,12 @@ TEST_CASE("io: type specs and shapes", "[io]") {
 TEST_CASE("io: registry names are case-insensitive and args are checked", "[io]") {
     CHECK(build(R"("sigmoid")").class_name() == "Sigmoid");
     CHECK(build(R"({"name": "buffer"})").class_name() == "Buffer");
-    Model rnn = build(R"({"name": "ManytoOne", "args": {"cell_type": "RNNCell", "max_sequence_length": 2}})");
+    Model rnn = build(
+        R"({"name": "ManytoOne", "args": {"cell_type": "RNNCell", "max_sequence_length": 2}})");
     CHECK(rnn.class_name() == "ManyToOne");
     CHECK(rnn.has_key("input1"));
-    Model mlp = build(R"({"name": "MLP", "args": {"dimensions": [3, 2], "activations": ["sigmoid", {"name": "Softmax"}]}})");
+    Model mlp = build(
+        R"({"name": "MLP", "args": {"dimensions": [3, 2], "activations": ["sigmoid", {"name": "Softmax"}]}})");
     CHECK(as_set(mlp.input_keys()).count("weight1") == 1);
     Model layer = build(R"({"name": "Layer", "args": {"activation": "Relu", "dimension": 3}})");
     CHECK(layer.get_shapes(false)["weight"]->front() == "3");
@@ -108,10 +113,14 @@ TEST_CASE("io: registry names are case-insensitive and args are checked", "[io]"
     CHECK_THROWS_AS(build(R"({"name": "NoSuchModel"})"), KeyError);
     CHECK_THROWS_WITH(build(R"({"name": "NoSuchModel"})"), Catch::Contains("NoSuchModel"));
     CHECK_THROWS_AS(build(R"({"name": "Linear", "args": {"shapes": {}}})"), TypeError);
-    CHECK_THROWS_WITH(build(R"({"name": "Linear", "args": {"shapes": 1}})"), Catch::Contains("'shapes'"));
-    CHECK_THROWS_WITH(build(R"({"name": "Linear", "args": {"dimension": 1.5}})"), Catch::Contains("dimension"));
+    CHECK_THROWS_WITH(build(R"({"name": "Linear", "args": {"shapes": 1}})"),
+                      Catch::Contains("'shapes'"));
+    CHECK_THROWS_WITH(build(R"({"name": "Linear", "args": {"dimension": 1.5}})"),
+                      Catch::Contains("dimension"));
     CHECK_THROWS_WITH(build(R"({"name": "MDS"})"), Catch::Contains("prediction_dim"));
-    CHECK_THROWS_AS(build(R"({"name": "Conv", "args": {"padding": "SAME"}, "enums": {"padding": "X"}})"), Error);
+    CHECK_THROWS_AS(
+        build(R"({"name": "Conv", "args": {"padding": "SAME"}, "enums": {"padding": "X"}})"),
+        Error);
     CHECK_THROWS_AS(model_from_json_text("{not json"), ValueError);
     CHECK(registered_model_names().size() > 120);
 }
@@ -152,7 +161,7 @@ TEST_CASE("io: every connection form of a container", "[io]") {
     }
     SECTION("round trip through the wiring (no record)") {
         Json d = io::model_to_json(m);
-        d["exposed_keys"] = Json::array({"pw"});  // a different dict: record is not reused
+        d["exposed_keys"] = Json::array({"pw"}); // a different dict: record is not reused
         Model copy = io::model_from_json(d);
         copy.set_name("copy");
         Model outer;
@@ -181,7 +190,8 @@ TEST_CASE("io: extending from inputs and merging with connect", "[io]") {
 TEST_CASE("io: malformed dicts raise errors naming the key", "[io]") {
     CHECK_THROWS_WITH(build(R"({"name": "Model", "submodels": {"a": "Relu"}, "connections": {}})"),
                       "Requires submodel keys and connections keys to be compatible!");
-    CHECK_THROWS_AS(build(R"({"name": "Model", "submodels": {"a": "Relu"}, "connections": {}})"), KeyError);
+    CHECK_THROWS_AS(build(R"({"name": "Model", "submodels": {"a": "Relu"}, "connections": {}})"),
+                    KeyError);
     CHECK_THROWS_WITH(build(R"({"name": "Model", "submodels": {"a": "Relu"},
                                 "connections": {"a": {"nokey": "x"}}})"),
                       Catch::Contains("nokey"));
@@ -249,20 +259,23 @@ TEST_CASE("io: TrainModel from output specs, regularizations and its round trip"
 
     SECTION("errors") {
         Json bad = Json::parse(R"({"output": {"loss": "SquaredError"}})");
-        CHECK_THROWS_WITH(io::train_model_from_specs(build(R"({"name": "Linear"})"), bad, Json(), Json()),
-                          "The provided keys do not match the model's loss.");
+        CHECK_THROWS_WITH(
+            io::train_model_from_specs(build(R"({"name": "Linear"})"), bad, Json(), Json()),
+            "The provided keys do not match the model's loss.");
         Json regs_bad = Json::parse(R"([{"model": "l2", "coef": 0.1, "nothere": "weight"}])");
-        CHECK_THROWS_AS(io::train_model_from_specs(build(R"({"name": "Linear"})"), specs, regs_bad, Json()),
-                        KeyError);
+        CHECK_THROWS_AS(
+            io::train_model_from_specs(build(R"({"name": "Linear"})"), specs, regs_bad, Json()),
+            KeyError);
         Json no_coef = Json::parse(R"([{"model": "l2", "input": "weight"}])");
-        CHECK_THROWS_WITH(io::train_model_from_specs(build(R"({"name": "Linear"})"), specs, no_coef, Json()),
-                          Catch::Contains("coef"));
+        CHECK_THROWS_WITH(
+            io::train_model_from_specs(build(R"({"name": "Linear"})"), specs, no_coef, Json()),
+            Catch::Contains("coef"));
     }
 }
 
 TEST_CASE("io: every model of the shared conformance suites builds", "[io]") {
-    const char* files[] = {"models_directed_test.json", "integration_directed_test.json",
-                           "no_grad_inference_test.json", "error_test.json",
+    const char *files[] = {"models_directed_test.json",      "integration_directed_test.json",
+                           "no_grad_inference_test.json",    "error_test.json",
                            "static_keys_directed_test.json", "discard_keys_directed_test.json"};
     if (!std::filesystem::exists(suite_path(files[0]))) {
         SUCCEED("skipped: " + suite_path(files[0]) + " not found");
@@ -270,13 +283,13 @@ TEST_CASE("io: every model of the shared conformance suites builds", "[io]") {
     }
     size_t total = 0, built = 0, trips = 0;
     std::vector<std::string> failures;
-    for (const char* file : files) {
+    for (const char *file : files) {
         std::ifstream in(suite_path(file));
         REQUIRE(in);
         Json suite = Json::parse(in);
         for (auto it = suite.begin(); it != suite.end(); ++it) {
-            const Json& c = it.value();
-            if (!c.contains("model")) continue;  // stale layouts (integration test_linear_9)
+            const Json &c = it.value();
+            if (!c.contains("model")) continue; // stale layouts (integration test_linear_9)
             ++total;
             const std::string name = std::string(file) + "/" + it.key();
             try {
@@ -288,18 +301,25 @@ TEST_CASE("io: every model of the shared conformance suites builds", "[io]") {
                     ++trips;
                 else
                     failures.push_back(name + ": round trip changed the keys");
+                // The wiring serializer too (the record of the top model ignored).
+                Model rewired = io::model_from_json(io::model_to_json_from_wiring(m));
+                if (as_set(rewired.input_keys()) != as_set(m.input_keys()) ||
+                    as_set(rewired.output_keys()) != as_set(m.output_keys()) ||
+                    rewired.get_shapes(false) != m.get_shapes(false))
+                    failures.push_back(name + ": the wiring round trip changed keys or shapes");
                 if (c.contains("output_specs") && !c["output_specs"].empty()) {
                     TrainModel tm = io::train_model_from_specs(
                         m, c["output_specs"], c.value("regularizations", Json()),
                         c.value("final_loss_combiner", Json()));
                     tm.finalize();
                 }
-            } catch (const Error& e) {
+            } catch (const Error &e) {
                 failures.push_back(name + ": " + e.python_name() + " " + e.what());
             }
         }
     }
-    for (const auto& f : failures) WARN(f);
+    for (const auto &f : failures)
+        WARN(f);
     INFO(built << " of " << total << " models built, " << trips << " round trips kept their keys");
     // The error suite's cases fail at compile time, not while building.
     CHECK(failures.empty());

@@ -41,9 +41,12 @@ void check(const Value& v, Dtype dt, const Shape& shape, const std::vector<doubl
     REQUIRE(static_cast<std::size_t>(t.numel()) == expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         INFO("element " << i << ": got " << t.at_double(i) << ", expected " << expected[i]);
-        if (std::isnan(expected[i])) CHECK(std::isnan(t.at_double(i)));
-        else if (tol == 0.0) CHECK(t.at_double(i) == expected[i]);
-        else CHECK(std::fabs(t.at_double(i) - expected[i]) <= tol);
+        if (std::isnan(expected[i]))
+            CHECK(std::isnan(t.at_double(i)));
+        else if (tol == 0.0)
+            CHECK(t.at_double(i) == expected[i]);
+        else
+            CHECK(std::fabs(t.at_double(i) - expected[i]) <= tol);
     }
 }
 
@@ -54,20 +57,92 @@ double f32(double x) { return static_cast<double>(static_cast<float>(x)); }
 // ---- helpers and registry ----------------------------------------------------------------
 
 TEST_CASE("reference: registry holds the part-A formula keys", "[reference]") {
-    const std::vector<std::string> keys = {
-        "abs", "negate", "exp", "log", "robust_log", "sqrt", "robust_sqrt", "sin", "cos", "sign",
-        "square", "stable_reciprocal", "floor", "relu", "leaky_relu", "gelu", "sigmoid", "tanh",
-        "softplus", "softmax", "isnan", "nan_to_num", "clamp", "stop_gradient", "buffer",
-        "atleast_1d", "norm_modifier", "add", "subtract", "multiplication", "divide",
-        "floor_divide", "power", "robust_power", "minimum", "maximum", "shift_left",
-        "shift_right", "greater", "greater_equal", "less", "less_equal", "equal", "not_equal",
-        "logical_not", "logical_and", "logical_or", "logical_xor", "reduce_sum", "reduce_mean",
-        "reduce_max", "reduce_min", "reduce_prod", "variance", "reduce_argmax", "reduce_argmin",
-        "reshape", "transpose", "swapaxes", "permute_tensor", "flatten", "squeeze",
-        "broadcast_to", "concat", "pad", "where", "shape", "size", "length", "dtype", "cast",
-        "split", "indexer", "primitive_slice", "primitive_embedding", "unique", "to_tuple",
-        "to_list", "union", "to_tensor", "tensor_to_list", "item", "padding_converter_1d",
-        "padding_converter_2d", "stride_converter", "tuple_converter"};
+    const std::vector<std::string> keys = {"abs",
+                                           "negate",
+                                           "exp",
+                                           "log",
+                                           "robust_log",
+                                           "sqrt",
+                                           "robust_sqrt",
+                                           "sin",
+                                           "cos",
+                                           "sign",
+                                           "square",
+                                           "stable_reciprocal",
+                                           "floor",
+                                           "relu",
+                                           "leaky_relu",
+                                           "gelu",
+                                           "sigmoid",
+                                           "tanh",
+                                           "softplus",
+                                           "softmax",
+                                           "isnan",
+                                           "nan_to_num",
+                                           "clamp",
+                                           "stop_gradient",
+                                           "buffer",
+                                           "atleast_1d",
+                                           "norm_modifier",
+                                           "add",
+                                           "subtract",
+                                           "multiplication",
+                                           "divide",
+                                           "floor_divide",
+                                           "power",
+                                           "robust_power",
+                                           "minimum",
+                                           "maximum",
+                                           "shift_left",
+                                           "shift_right",
+                                           "greater",
+                                           "greater_equal",
+                                           "less",
+                                           "less_equal",
+                                           "equal",
+                                           "not_equal",
+                                           "logical_not",
+                                           "logical_and",
+                                           "logical_or",
+                                           "logical_xor",
+                                           "reduce_sum",
+                                           "reduce_mean",
+                                           "reduce_max",
+                                           "reduce_min",
+                                           "reduce_prod",
+                                           "variance",
+                                           "reduce_argmax",
+                                           "reduce_argmin",
+                                           "reshape",
+                                           "transpose",
+                                           "swapaxes",
+                                           "permute_tensor",
+                                           "flatten",
+                                           "squeeze",
+                                           "broadcast_to",
+                                           "concat",
+                                           "pad",
+                                           "where",
+                                           "shape",
+                                           "size",
+                                           "length",
+                                           "dtype",
+                                           "cast",
+                                           "split",
+                                           "indexer",
+                                           "primitive_slice",
+                                           "primitive_embedding",
+                                           "unique",
+                                           "to_tuple",
+                                           "to_list",
+                                           "union",
+                                           "to_tensor",
+                                           "tensor_to_list",
+                                           "item",
+                                           "padding_converter_1d",
+                                           "padding_converter_2d",
+                                           "stride_converter",
+                                           "tuple_converter"};
     CHECK(keys.size() == 86);
     for (const auto& k : keys) {
         INFO(k);
@@ -92,7 +167,8 @@ TEST_CASE("reference: constant_value follows FORMAT.md 1.6", "[reference]") {
           std::numeric_limits<float>::min());
     CHECK(static_cast<float>(constant_value(Constant::MIN_POSITIVE_SUBNORMAL, Dtype::float32)) ==
           std::numeric_limits<float>::denorm_min());
-    CHECK(constant_value(Constant::STABLE_RECIPROCAL_THRESHOLD, Dtype::float32) == 1.0842021951e-19);
+    CHECK(constant_value(Constant::STABLE_RECIPROCAL_THRESHOLD, Dtype::float32) ==
+          1.0842021951e-19);
     CHECK(constant_value(Constant::ZEROS, Dtype::float32) == 0.0);
     CHECK(constant_value(Constant::ONES, Dtype::float64) == 1.0);
 }
@@ -199,8 +275,8 @@ TEST_CASE("reference: robust log / sqrt and stable reciprocal follow NumPy's bra
           {2.0, 3.0, 0.0, 1e-310 * (1.0 / std::sqrt(thr))});
     const double srt = 1.4916681462400413e-153;
     const Value srt_c = Value(Constant::STABLE_RECIPROCAL_THRESHOLD);
-    check(run("stable_reciprocal", {T({2.0, -4.0, 0.0, 1e-160, -1e-160}), srt_c}),
-          Dtype::float64, {5},
+    check(run("stable_reciprocal", {T({2.0, -4.0, 0.0, 1e-160, -1e-160}), srt_c}), Dtype::float64,
+          {5},
           {0.5, -0.25, (0.0 + (1.0 - 0.0)) * 2 * (1.0 / srt) + (-0.0 / (srt * srt)),
            (1.0 + (1.0 - 1.0)) * 2 * (1.0 / srt) + (-1e-160 / (srt * srt)),
            (-1.0 + (1.0 - 1.0)) * 2 * (1.0 / srt) + (1e-160 / (srt * srt))});
@@ -222,8 +298,11 @@ TEST_CASE("reference: activations", "[reference]") {
     check(run("gelu", {T({1.0, -1.0, 0.0}), Value(false)}), Dtype::float64, {3},
           {0.8413447460685429, -0.15865525393145707, 0.0}, 1e-16);
     const double c = std::sqrt(2.0 / 3.141592653589793);
-    auto approx = [&](double x) { return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * std::pow(x, 3.0)))); };
-    check(run("gelu", {T({1.0, -0.5}), Value(true)}), Dtype::float64, {2}, {approx(1.0), approx(-0.5)});
+    auto approx = [&](double x) {
+        return 0.5 * x * (1 + std::tanh(c * (x + 0.044715 * std::pow(x, 3.0))));
+    };
+    check(run("gelu", {T({1.0, -0.5}), Value(true)}), Dtype::float64, {2},
+          {approx(1.0), approx(-0.5)});
     check(run("gelu", {T32({1.0}), Value(false)}, Dtype::float32), Dtype::float32, {1},
           {f32(0.8413447460685429)});
 
@@ -248,13 +327,14 @@ TEST_CASE("reference: isnan, nan_to_num, clamp", "[reference]") {
     check(run("isnan", {T({1, 2})}), Dtype::bool_, {2}, {0, 0});
     check(run("nan_to_num", {T({kNan, kInf, -kInf, 1.0}), Value(0.0), None, Value(-5.0)}),
           Dtype::float64, {4}, {0.0, std::numeric_limits<double>::max(), -5.0, 1.0});
-    check(run("nan_to_num", {T32({kInf}), Value(1.0), None, None}, Dtype::float32),
-          Dtype::float32, {1}, {std::numeric_limits<float>::max()});
+    check(run("nan_to_num", {T32({kInf}), Value(1.0), None, None}, Dtype::float32), Dtype::float32,
+          {1}, {std::numeric_limits<float>::max()});
     check(run("clamp", {T({-2.0, 0.5, 3.0}), Value(-1.0), Value(1.0)}), Dtype::float64, {3},
           {-1.0, 0.5, 1.0});
     check(run("clamp", {T({-2.0, 3.0}), None, Value(1)}), Dtype::float64, {2}, {-2.0, 1.0});
     check(run("clamp", {T({-2, 3}), Value(0), None}), Dtype::int64, {2}, {0, 3});
-    check(run("clamp", {T32({-2.0}), Value(0.5), None}, Dtype::float32), Dtype::float32, {1}, {0.5});
+    check(run("clamp", {T32({-2.0}), Value(0.5), None}, Dtype::float32), Dtype::float32, {1},
+          {0.5});
 }
 
 TEST_CASE("reference: identity ops, atleast_1d, norm_modifier", "[reference]") {
@@ -382,7 +462,8 @@ TEST_CASE("reference: sum, mean, prod over axes", "[reference]") {
     check(run("reduce_mean", {Value(Tensor(Dtype::float64, {0})), None, Value(false)}),
           Dtype::float64, {}, {kNan});
     check(run("reduce_prod", {x, Value(0), Value(false)}), Dtype::int64, {3}, {4, 10, 18});
-    check(run("reduce_prod", {T({1.5, 2.0, -1.0}), None, Value(false)}), Dtype::float64, {}, {-3.0});
+    check(run("reduce_prod", {T({1.5, 2.0, -1.0}), None, Value(false)}), Dtype::float64, {},
+          {-3.0});
 }
 
 TEST_CASE("reference: max, min, variance, argmax, argmin", "[reference]") {
@@ -467,8 +548,8 @@ TEST_CASE("reference: permute_tensor, broadcast_to, concat, pad, where, split", 
     check(run("pad", {T({{1}}), Value{1, 2}}), Dtype::int64, {4, 4},
           {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
 
-    check(run("where", {T({true, false, true}), T({1.0, 2.0, 3.0}), Value(0)}), Dtype::float64,
-          {3}, {1.0, 0.0, 3.0});
+    check(run("where", {T({true, false, true}), T({1.0, 2.0, 3.0}), Value(0)}), Dtype::float64, {3},
+          {1.0, 0.0, 3.0});
     check(run("where", {T({{true}, {false}}), T({1, 2}), T({10, 20})}), Dtype::int64, {2, 2},
           {1, 2, 10, 20});
     check(run("where", {T({true, false}), T32({1.0, 2.0}), Value(0.5)}, Dtype::float32),
@@ -499,7 +580,8 @@ TEST_CASE("reference: shape queries and cast", "[reference]") {
     check(run("cast", {T({1, 2}), Value(Dtype::float32)}), Dtype::float32, {2}, {1, 2});
 }
 
-// ---- indexing ------------------------------------------------------------------------------------
+// ---- indexing
+// ------------------------------------------------------------------------------------
 
 TEST_CASE("reference: indexer with basic indices", "[reference]") {
     const Value x = T({{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}});  // [3, 4]
@@ -515,8 +597,9 @@ TEST_CASE("reference: indexer with basic indices", "[reference]") {
     check(run("indexer", {x, Value{Value(0), Value(None), Value(Slice{1, 3, std::nullopt})}}),
           Dtype::int64, {1, 2}, {1, 2});
     check(run("indexer", {x, Value(Slice{5, 10, std::nullopt})}), Dtype::int64, {0, 4}, {});
-    CHECK_THROWS_WITH(run("indexer", {x, Value{0, 0, 0}}),
-                      Catch::Contains("too many indices for array: array is 2-dimensional, but 3 were indexed"));
+    CHECK_THROWS_WITH(
+        run("indexer", {x, Value{0, 0, 0}}),
+        Catch::Contains("too many indices for array: array is 2-dimensional, but 3 were indexed"));
     CHECK_THROWS_WITH(run("indexer", {x, Value(3)}),
                       Catch::Contains("index 3 is out of bounds for axis 0 with size 3"));
     CHECK_THROWS_AS(run("indexer", {x, Value{Value(Ellipsis), Value(Ellipsis)}}), ValueError);
@@ -529,8 +612,10 @@ TEST_CASE("reference: indexer with integer and boolean arrays", "[reference]") {
     check(run("indexer", {x, Value{Value(Slice{}), T({1, 3})}}), Dtype::int64, {3, 2},
           {1, 3, 5, 7, 9, 11});
     check(run("indexer", {x, Value{T({0, 2}), T({1, 3})}}), Dtype::int64, {2}, {1, 11});
-    check(run("indexer", {x, Value{T({{0}, {2}}), T({1, 3})}}), Dtype::int64, {2, 2}, {1, 3, 9, 11});
-    check(run("indexer", {x, Value{Value::list({Value(1)}), Value(Slice{2, std::nullopt, std::nullopt})}}),
+    check(run("indexer", {x, Value{T({{0}, {2}}), T({1, 3})}}), Dtype::int64, {2, 2},
+          {1, 3, 9, 11});
+    check(run("indexer",
+              {x, Value{Value::list({Value(1)}), Value(Slice{2, std::nullopt, std::nullopt})}}),
           Dtype::int64, {1, 2}, {6, 7});
     check(run("indexer", {x, T({true, false, true})}), Dtype::int64, {2, 4},
           {0, 1, 2, 3, 8, 9, 10, 11});
@@ -540,7 +625,8 @@ TEST_CASE("reference: indexer with integer and boolean arrays", "[reference]") {
           Dtype::int64, {3}, {0, 3, 9});
     // [2, 3, 4] input; arrays separated by a slice move their dimension to the front.
     std::vector<std::int64_t> v(24);
-    for (std::int64_t i = 0; i < 24; ++i) v[static_cast<std::size_t>(i)] = i;
+    for (std::int64_t i = 0; i < 24; ++i)
+        v[static_cast<std::size_t>(i)] = i;
     const Value y(Tensor::from_vector(v, {2, 3, 4}));
     check(run("indexer", {y, Value{T({0, 1}), Value(Slice{}), T({1, 2})}}), Dtype::int64, {2, 3},
           {1, 5, 9, 14, 18, 22});
@@ -574,7 +660,8 @@ TEST_CASE("reference: containers and scalar conversions", "[reference]") {
     CHECK(run("to_list", {Value(1), Value{2, 3}}) == Value::list({Value(1), Value{2, 3}}));
     CHECK(run("union", {Value{1, 2}, Value(3), Value{4}}) == Value{1, 2, 3, 4});
 
-    const Value nested = Value::list({Value::list({Value(1), Value(2)}), Value::list({Value(3), Value(4)})});
+    const Value nested =
+        Value::list({Value::list({Value(1), Value(2)}), Value::list({Value(3), Value(4)})});
     check(run("to_tensor", {nested, None}), Dtype::int64, {2, 2}, {1, 2, 3, 4});
     check(run("to_tensor", {Value::list({Value(1), Value(2.5)}), None}, Dtype::float32),
           Dtype::float32, {2}, {1.0, 2.5});
@@ -601,14 +688,17 @@ TEST_CASE("reference: padding / stride / tuple converters", "[reference]") {
     CHECK(run("padding_converter_1d", {Value("SAME"), Value(5)}) == Value{2, 2});
     CHECK(run("padding_converter_1d", {Value(2), Value(3)}) == Value{2, 2});
     CHECK(run("padding_converter_1d", {Value{1, 3}, Value(3)}) == Value{1, 3});
-    CHECK_THROWS_WITH(run("padding_converter_1d", {Value("same"), Value(4)}),
-                      Catch::Contains("'same' padding is not supported when the kernel size is even!"));
+    CHECK_THROWS_WITH(
+        run("padding_converter_1d", {Value("same"), Value(4)}),
+        Catch::Contains("'same' padding is not supported when the kernel size is even!"));
     CHECK_THROWS_AS(run("padding_converter_1d", {Value("same"), Value{3, 3}}), RuntimeError);
     CHECK_THROWS_AS(run("padding_converter_1d", {Value{Value{1, 2}, Value(3)}, Value(3)}),
                     RuntimeError);
 
-    CHECK(run("padding_converter_2d", {Value("valid"), Value(3)}) == Value{Value{0, 0}, Value{0, 0}});
-    CHECK(run("padding_converter_2d", {Value("same"), Value(3)}) == Value{Value{1, 1}, Value{1, 1}});
+    CHECK(run("padding_converter_2d", {Value("valid"), Value(3)}) ==
+          Value{Value{0, 0}, Value{0, 0}});
+    CHECK(run("padding_converter_2d", {Value("same"), Value(3)}) ==
+          Value{Value{1, 1}, Value{1, 1}});
     CHECK(run("padding_converter_2d", {Value("same"), Value{3, 5}}) ==
           Value{Value{1, 2}, Value{1, 2}});
     CHECK(run("padding_converter_2d", {Value(1), Value(3)}) == Value{Value{1, 1}, Value{1, 1}});

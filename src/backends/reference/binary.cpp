@@ -77,9 +77,12 @@ Tensor add_t(const Operand& x, const Operand& y, const KernelContext& ctx) {
         p.a, p.b, p.dt,
         [](auto a, auto b) {
             using T = decltype(a);
-            if constexpr (std::is_same_v<T, bool>) return a || b;
-            else if constexpr (std::is_integral_v<T>) return wrap_add(a, b);
-            else return a + b;
+            if constexpr (std::is_same_v<T, bool>)
+                return a || b;
+            else if constexpr (std::is_integral_v<T>)
+                return wrap_add(a, b);
+            else
+                return a + b;
         },
         "add");
 }
@@ -92,8 +95,10 @@ Tensor subtract_t(const Operand& x, const Operand& y, const KernelContext& ctx) 
     return map_binary<kNumeric>(
         p.a, p.b, p.dt,
         [](auto a, auto b) {
-            if constexpr (std::is_integral_v<decltype(a)>) return wrap_sub(a, b);
-            else return a - b;
+            if constexpr (std::is_integral_v<decltype(a)>)
+                return wrap_sub(a, b);
+            else
+                return a - b;
         },
         "subtract");
 }
@@ -104,9 +109,12 @@ Tensor multiply_t(const Operand& x, const Operand& y, const KernelContext& ctx) 
         p.a, p.b, p.dt,
         [](auto a, auto b) {
             using T = decltype(a);
-            if constexpr (std::is_same_v<T, bool>) return a && b;
-            else if constexpr (std::is_integral_v<T>) return wrap_mul(a, b);
-            else return a * b;
+            if constexpr (std::is_same_v<T, bool>)
+                return a && b;
+            else if constexpr (std::is_integral_v<T>)
+                return wrap_mul(a, b);
+            else
+                return a * b;
         },
         "multiplication");
 }
@@ -129,8 +137,10 @@ Tensor floor_divide_t(const Operand& x, const Operand& y, const KernelContext& c
     return map_binary<kNumeric>(
         p.a, p.b, p.dt,
         [](auto a, auto b) {
-            if constexpr (std::is_integral_v<decltype(a)>) return int_floor_divide(a, b);
-            else return np_floor_divide(a, b);
+            if constexpr (std::is_integral_v<decltype(a)>)
+                return int_floor_divide(a, b);
+            else
+                return np_floor_divide(a, b);
         },
         "floor_divide");
 }
@@ -150,12 +160,18 @@ std::int64_t int_power(std::int64_t base, std::int64_t exp) {
 // exponent of 2, 0.5, -1, 1 or 0 uses square / sqrt / reciprocal / copy / ones.
 template <class T>
 bool fast_scalar_power(T base, T exponent, T& out) {
-    if (exponent == T(2)) out = base * base;
-    else if (exponent == T(0.5)) out = std::sqrt(base);
-    else if (exponent == T(-1)) out = T(1) / base;
-    else if (exponent == T(1)) out = base;
-    else if (exponent == T(0)) out = T(1);
-    else return false;
+    if (exponent == T(2))
+        out = base * base;
+    else if (exponent == T(0.5))
+        out = std::sqrt(base);
+    else if (exponent == T(-1))
+        out = T(1) / base;
+    else if (exponent == T(1))
+        out = base;
+    else if (exponent == T(0))
+        out = T(1);
+    else
+        return false;
     return true;
 }
 
@@ -194,8 +210,8 @@ Value power_kernel(const Inputs& in, const KernelContext& ctx) {
     expect_inputs(in, 2, "power");
     // Python: int ** negative int is a float.
     if (all_python_numbers(in) && !in[0].is_float() && !in[1].is_float() && in[1].as_int() < 0)
-        return Value(std::pow(static_cast<double>(in[0].as_int()),
-                              static_cast<double>(in[1].as_int())));
+        return Value(
+            std::pow(static_cast<double>(in[0].as_int()), static_cast<double>(in[1].as_int())));
     return binary(in, ctx, "power", true, power_t);
 }
 
@@ -231,7 +247,8 @@ Value robust_power_kernel(const Inputs& in, const KernelContext& ctx) {
                     po[i] = (T(1) / t) * ab;
                 } else {
                     T r;
-                    po[i] = (fast && fast_scalar_power(ab, x, r)) ? r : static_cast<T>(std::pow(ab, x));
+                    po[i] =
+                        (fast && fast_scalar_power(ab, x, r)) ? r : static_cast<T>(std::pow(ab, x));
                 }
             }
         },
@@ -257,7 +274,8 @@ Promoted integer_operands(const Operand& x, const Operand& y, const KernelContex
                           const std::string& op) {
     auto p = promote(x, y, ctx);
     if (is_floating(p.dt))
-        throw TypeError("ufunc '" + op + "' not supported for the input types, and the inputs "
+        throw TypeError("ufunc '" + op +
+                        "' not supported for the input types, and the inputs "
                         "could not be safely coerced to any supported types according to the "
                         "casting rule ''safe''");
     return p;
@@ -308,17 +326,19 @@ ForwardKernel compare_kernel(const std::string& op, Cmp cmp) {
 template <class BoolFn, class IntFn>
 ForwardKernel logical_kernel(const std::string& op, BoolFn bf, IntFn inf) {
     return [op, bf, inf](const Inputs& in, const KernelContext& ctx) {
-        return binary(in, ctx, op, false, [&](const Operand& x, const Operand& y,
-                                              const KernelContext& c) {
-            auto p = integer_operands(x, y, c, op);
-            return map_binary<kIntBool>(
-                p.a, p.b, p.dt,
-                [&](auto a, auto b) {
-                    if constexpr (std::is_same_v<decltype(a), bool>) return static_cast<bool>(bf(a, b));
-                    else return static_cast<std::int64_t>(inf(a, b));
-                },
-                op);
-        });
+        return binary(in, ctx, op, false,
+                      [&](const Operand& x, const Operand& y, const KernelContext& c) {
+                          auto p = integer_operands(x, y, c, op);
+                          return map_binary<kIntBool>(
+                              p.a, p.b, p.dt,
+                              [&](auto a, auto b) {
+                                  if constexpr (std::is_same_v<decltype(a), bool>)
+                                      return static_cast<bool>(bf(a, b));
+                                  else
+                                      return static_cast<std::int64_t>(inf(a, b));
+                              },
+                              op);
+                      });
     };
 }
 
@@ -335,8 +355,10 @@ Value logical_not_kernel(const Inputs& in, const KernelContext& ctx) {
     return Value(map_unary<kIntBool>(
         x, x.dtype(),
         [](auto v) {
-            if constexpr (std::is_same_v<decltype(v), bool>) return !v;
-            else return static_cast<std::int64_t>(~v);
+            if constexpr (std::is_same_v<decltype(v), bool>)
+                return !v;
+            else
+                return static_cast<std::int64_t>(~v);
         },
         "logical_not"));
 }
@@ -370,15 +392,15 @@ const bool kRegistered = [] {
     register_forward("not_equal",
                      compare_kernel("not_equal", [](auto a, auto b) { return a != b; }));
     register_forward("logical_not", logical_not_kernel);
-    register_forward("logical_and",
-                     logical_kernel("logical_and", [](bool a, bool b) { return a && b; },
-                                    [](std::int64_t a, std::int64_t b) { return a & b; }));
-    register_forward("logical_or",
-                     logical_kernel("logical_or", [](bool a, bool b) { return a || b; },
-                                    [](std::int64_t a, std::int64_t b) { return a | b; }));
-    register_forward("logical_xor",
-                     logical_kernel("logical_xor", [](bool a, bool b) { return a != b; },
-                                    [](std::int64_t a, std::int64_t b) { return a ^ b; }));
+    register_forward("logical_and", logical_kernel(
+                                        "logical_and", [](bool a, bool b) { return a && b; },
+                                        [](std::int64_t a, std::int64_t b) { return a & b; }));
+    register_forward("logical_or", logical_kernel(
+                                       "logical_or", [](bool a, bool b) { return a || b; },
+                                       [](std::int64_t a, std::int64_t b) { return a | b; }));
+    register_forward("logical_xor", logical_kernel(
+                                        "logical_xor", [](bool a, bool b) { return a != b; },
+                                        [](std::int64_t a, std::int64_t b) { return a ^ b; }));
     return true;
 }();
 

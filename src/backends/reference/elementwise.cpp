@@ -56,8 +56,10 @@ Value abs_kernel(const Inputs& in, const KernelContext& ctx) {
         x, x.dtype(),
         [](auto v) {
             using T = decltype(v);
-            if constexpr (std::is_same_v<T, bool>) return v;
-            else if constexpr (std::is_floating_point_v<T>) return std::fabs(v);
+            if constexpr (std::is_same_v<T, bool>)
+                return v;
+            else if constexpr (std::is_floating_point_v<T>)
+                return std::fabs(v);
             else  // two's complement negation: INT64_MIN stays INT64_MIN, as in NumPy
                 return v < 0 ? static_cast<T>(0ull - static_cast<std::uint64_t>(v)) : v;
         },
@@ -76,7 +78,8 @@ Value negate_kernel(const Inputs& in, const KernelContext& ctx) {
             using T = decltype(v);
             if constexpr (std::is_integral_v<T>)
                 return static_cast<T>(std::int64_t(0ull - static_cast<std::uint64_t>(v)));
-            else return -v;
+            else
+                return -v;
         },
         "negate"));
 }
@@ -150,8 +153,10 @@ Value sign_kernel(const Inputs& in, const KernelContext& ctx) {
         x, x.dtype(),
         [](auto v) {
             using T = decltype(v);
-            if constexpr (std::is_floating_point_v<T>) return float_sign(v);
-            else return static_cast<T>((v > 0) - (v < 0));
+            if constexpr (std::is_floating_point_v<T>)
+                return float_sign(v);
+            else
+                return static_cast<T>((v > 0) - (v < 0));
         },
         "sign"));
 }
@@ -164,10 +169,13 @@ Value square_kernel(const Inputs& in, const KernelContext& ctx) {
         x, x.dtype(),
         [](auto v) {
             using T = decltype(v);
-            if constexpr (std::is_same_v<T, bool>) return v;
+            if constexpr (std::is_same_v<T, bool>)
+                return v;
             else if constexpr (std::is_integral_v<T>)
-                return static_cast<T>(static_cast<std::uint64_t>(v) * static_cast<std::uint64_t>(v));
-            else return v * v;
+                return static_cast<T>(static_cast<std::uint64_t>(v) *
+                                      static_cast<std::uint64_t>(v));
+            else
+                return v * v;
         },
         "square"));
 }
@@ -177,7 +185,8 @@ Value floor_kernel(const Inputs& in, const KernelContext& ctx) {
     expect_inputs(in, 1, "floor");
     const Tensor x = to_tensor(in[0], ctx, "floor");
     if (!is_floating(x.dtype())) return Value(x);
-    return Value(map_unary<kFloats>(x, x.dtype(), [](auto v) { return std::floor(v); }, "floor"));
+    return Value(map_unary<kFloats>(
+        x, x.dtype(), [](auto v) { return std::floor(v); }, "floor"));
 }
 
 // ---- activations ------------------------------------------------------------------------
@@ -270,11 +279,14 @@ Value softmax_kernel(const Inputs& in, const KernelContext& ctx) {
             for (const auto& g : groups) {
                 if (g.empty()) continue;
                 T m = px[g[0]];
-                for (auto i : g) m = np_maximum(m, px[i]);
+                for (auto i : g)
+                    m = np_maximum(m, px[i]);
                 e.assign(g.size(), T(0));
-                for (std::size_t k = 0; k < g.size(); ++k) e[k] = std::exp(px[g[k]] - m);
+                for (std::size_t k = 0; k < g.size(); ++k)
+                    e[k] = std::exp(px[g[k]] - m);
                 const T s = pairwise_sum(e.data(), static_cast<std::int64_t>(e.size()));
-                for (std::size_t k = 0; k < g.size(); ++k) po[g[k]] = e[k] / s;
+                for (std::size_t k = 0; k < g.size(); ++k)
+                    po[g[k]] = e[k] / s;
             }
         },
         "softmax");
@@ -289,8 +301,10 @@ Value isnan_kernel(const Inputs& in, const KernelContext& ctx) {
     return Value(map_unary<kAllKernel>(
         x, Dtype::bool_,
         [](auto v) {
-            if constexpr (std::is_floating_point_v<decltype(v)>) return std::isnan(v);
-            else return false;
+            if constexpr (std::is_floating_point_v<decltype(v)>)
+                return std::isnan(v);
+            else
+                return false;
         },
         "isnan"));
 }
@@ -312,7 +326,8 @@ Value nan_to_num_kernel(const Inputs& in, const KernelContext& ctx) {
             if (std::isnan(v)) return static_cast<T>(nan);
             if (std::isinf(v) && v > 0)
                 return has_pos ? static_cast<T>(pos) : std::numeric_limits<T>::max();
-            if (std::isinf(v)) return has_neg ? static_cast<T>(neg) : std::numeric_limits<T>::lowest();
+            if (std::isinf(v))
+                return has_neg ? static_cast<T>(neg) : std::numeric_limits<T>::lowest();
             return v;
         },
         "nan_to_num"));
@@ -333,11 +348,11 @@ Value clamp_kernel(const Inputs& in, const KernelContext& ctx) {
         if (in[static_cast<std::size_t>(i)].is_none()) continue;
         const Tensor bound = ops[next++].tensor.astype(dt);
         if (i == 1)
-            result = map_binary<kAllKernel>(result, bound, dt,
-                                            [](auto a, auto b) { return np_maximum(a, b); }, "clamp");
+            result = map_binary<kAllKernel>(
+                result, bound, dt, [](auto a, auto b) { return np_maximum(a, b); }, "clamp");
         else
-            result = map_binary<kAllKernel>(result, bound, dt,
-                                            [](auto a, auto b) { return np_minimum(a, b); }, "clamp");
+            result = map_binary<kAllKernel>(
+                result, bound, dt, [](auto a, auto b) { return np_minimum(a, b); }, "clamp");
     }
     return Value(result);
 }

@@ -75,9 +75,11 @@ void collect_nested(const Value& v, std::size_t depth, const Shape& shape,
     if (want_seq != v.is_sequence() ||
         (want_seq && static_cast<std::int64_t>(v.items().size()) != shape[depth]))
         throw ValueError("setting an array element with a sequence. The requested array has an "
-                         "inhomogeneous shape after " + std::to_string(depth) + " dimensions.");
+                         "inhomogeneous shape after " +
+                         std::to_string(depth) + " dimensions.");
     if (want_seq) {
-        for (const auto& item : v.items()) collect_nested(item, depth + 1, shape, leaves, ints, kind);
+        for (const auto& item : v.items())
+            collect_nested(item, depth + 1, shape, leaves, ints, kind);
     } else if (v.is_bool()) {
         leaves.push_back(v.as_bool() ? 1.0 : 0.0);
         ints.push_back(v.as_bool() ? 1 : 0);
@@ -105,7 +107,8 @@ Tensor nested_to_tensor(const Value& v, Dtype float_dtype) {
     if (kind == 2) return Tensor::from_vector(leaves, shape).astype(float_dtype);
     if (kind == 1) return Tensor::from_vector(ints, shape);
     Tensor t(Dtype::bool_, shape);
-    for (std::size_t i = 0; i < ints.size(); ++i) t.data<bool>()[i] = ints[i] != 0;
+    for (std::size_t i = 0; i < ints.size(); ++i)
+        t.data<bool>()[i] = ints[i] != 0;
     return t;
 }
 
@@ -120,21 +123,22 @@ struct IndexItem {
 };
 
 std::string too_many(std::size_t rank, std::size_t n) {
-    return "too many indices for array: array is " + std::to_string(rank) +
-           "-dimensional, but " + std::to_string(n) + " were indexed";
+    return "too many indices for array: array is " + std::to_string(rank) + "-dimensional, but " +
+           std::to_string(n) + " were indexed";
 }
 
 // Numpy indexing of a tensor.
 Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ctx) {
     const std::size_t rank = x.rank();
-    std::vector<Value> raw = index.kind() == Value::Kind::Tuple ? index.items()
-                                                                 : std::vector<Value>{index};
+    std::vector<Value> raw =
+        index.kind() == Value::Kind::Tuple ? index.items() : std::vector<Value>{index};
     // 1. Classify; bool masks become one int array per masked dimension.
     std::vector<IndexItem> items;
     int ellipsis_at = -1;
     for (const auto& v : raw) {
         if (v.kind() == Value::Kind::Ellipsis) {
-            if (ellipsis_at >= 0) throw ValueError("an index can only have a single ellipsis ('...')");
+            if (ellipsis_at >= 0)
+                throw ValueError("an index can only have a single ellipsis ('...')");
             ellipsis_at = static_cast<int>(items.size());
         } else if (v.is_none()) {
             items.emplace_back(IndexItem::NewAxis);
@@ -148,7 +152,8 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
             const Tensor t = v.is_tensor() ? to_kernel_dtype(v.as_tensor())
                                            : nested_to_tensor(v, ctx.float_dtype);
             if (t.dtype() == Dtype::bool_) {
-                if (t.rank() == 0) throw ValueError("indexer: 0-d boolean indices are not supported");
+                if (t.rank() == 0)
+                    throw ValueError("indexer: 0-d boolean indices are not supported");
                 // nonzero(): coordinates of the true elements, one int array per dimension.
                 std::vector<std::vector<std::int64_t>> coords(t.rank());
                 const Shape strides = row_major_strides(t.shape());
@@ -175,13 +180,15 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
     }
     // 2. Expand the ellipsis (or pad at the end) with full slices.
     std::size_t consumed = 0;
-    for (const auto& it : items) consumed += it.kind == IndexItem::NewAxis ? 0 : 1;
+    for (const auto& it : items)
+        consumed += it.kind == IndexItem::NewAxis ? 0 : 1;
     if (consumed > rank) throw ValueError(too_many(rank, consumed));
     const auto fill_at = static_cast<std::ptrdiff_t>(ellipsis_at >= 0 ? ellipsis_at : items.size());
     items.insert(items.begin() + fill_at, rank - consumed, IndexItem(IndexItem::Range));
     // 3. Integers are advanced indices once an array is present; bounds-check everything.
-    const bool has_adv = std::any_of(items.begin(), items.end(),
-                                     [](const IndexItem& it) { return it.kind == IndexItem::Array; });
+    const bool has_adv = std::any_of(items.begin(), items.end(), [](const IndexItem& it) {
+        return it.kind == IndexItem::Array;
+    });
     std::size_t dim = 0;
     std::vector<Shape> adv_shapes;
     std::vector<std::size_t> adv_pos;
@@ -204,7 +211,8 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
         } else if (it.kind == IndexItem::Array) {
             it.arr = it.arr.astype(Dtype::int64);
             auto* p = it.arr.data<std::int64_t>();
-            for (std::int64_t j = 0; j < it.arr.numel(); ++j) p[j] = check(p[j]);
+            for (std::int64_t j = 0; j < it.arr.numel(); ++j)
+                p[j] = check(p[j]);
         }
         if (it.kind == IndexItem::Array) {
             adv_shapes.push_back(it.arr.shape());
@@ -216,7 +224,8 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
     for (auto& it : items)
         if (it.kind == IndexItem::Array) it.arr = broadcast_tensor(it.arr, bshape, "indexer");
     bool adjacent = true;
-    for (std::size_t j = 1; j < adv_pos.size(); ++j) adjacent = adjacent && adv_pos[j] == adv_pos[j - 1] + 1;
+    for (std::size_t j = 1; j < adv_pos.size(); ++j)
+        adjacent = adjacent && adv_pos[j] == adv_pos[j - 1] + 1;
     // 4. Output dimensions: each is a slice of one input dim, a new axis, or part of the
     // broadcast advanced block (inserted at the first array, or first when not adjacent).
     struct OutDim {
@@ -229,7 +238,8 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
     const Shape in_strides = row_major_strides(x.shape());
     std::int64_t base = 0;
     auto push_adv = [&] {
-        for (auto d : bshape) out.push_back({d, -1, 0, 0, true});
+        for (auto d : bshape)
+            out.push_back({d, -1, 0, 0, true});
     };
     if (has_adv && !adjacent) push_adv();
     dim = 0;
@@ -254,7 +264,8 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
     }
     // 5. Gather: walk the output row-major, computing each element's input offset.
     Shape out_shape;
-    for (const auto& d : out) out_shape.push_back(d.size);
+    for (const auto& d : out)
+        out_shape.push_back(d.size);
     const std::int64_t total = shape_numel(out_shape);
     std::vector<std::int64_t> offsets(static_cast<std::size_t>(total));
     const Shape bstrides = row_major_strides(bshape);
@@ -263,9 +274,11 @@ Tensor index_tensor(const Tensor& x, const Value& index, const KernelContext& ct
         std::int64_t off = base, bflat = 0;
         std::size_t bd = 0;
         for (std::size_t d = 0; d < out.size(); ++d) {
-            if (out[d].adv) bflat += idx[d] * bstrides[bd++];
+            if (out[d].adv)
+                bflat += idx[d] * bstrides[bd++];
             else if (out[d].in_dim >= 0)
-                off += (out[d].start + idx[d] * out[d].step) * in_strides[static_cast<std::size_t>(out[d].in_dim)];
+                off += (out[d].start + idx[d] * out[d].step) *
+                       in_strides[static_cast<std::size_t>(out[d].in_dim)];
         }
         std::size_t in_dim = 0;
         for (const auto& it : items) {
@@ -338,8 +351,10 @@ Value unique_kernel(const Inputs& in, const KernelContext& ctx) {
             using T = typename decltype(tag)::type;
             std::vector<T> v(x.data<T>(), x.data<T>() + x.numel());
             auto is_nan = []([[maybe_unused]] T a) {
-                if constexpr (std::is_floating_point_v<T>) return static_cast<bool>(std::isnan(a));
-                else return false;
+                if constexpr (std::is_floating_point_v<T>)
+                    return static_cast<bool>(std::isnan(a));
+                else
+                    return false;
             };
             std::sort(v.begin(), v.end(), [&](T a, T b) {
                 if (is_nan(a)) return false;
@@ -348,7 +363,8 @@ Value unique_kernel(const Inputs& in, const KernelContext& ctx) {
             });
             std::vector<T> u;
             for (const T& e : v)
-                if (u.empty() || !(u.back() == e || (is_nan(u.back()) && is_nan(e)))) u.push_back(e);
+                if (u.empty() || !(u.back() == e || (is_nan(u.back()) && is_nan(e))))
+                    u.push_back(e);
             Tensor t(x.dtype(), {static_cast<std::int64_t>(u.size())});
             std::copy(u.begin(), u.end(), t.data<T>());
             out = t;
@@ -366,8 +382,10 @@ Value to_list_kernel(const Inputs& in, const KernelContext&) { return Value::lis
 Value union_kernel(const Inputs& in, const KernelContext&) {
     std::vector<Value> out;
     for (const auto& v : in) {
-        if (v.kind() == Value::Kind::Tuple) out.insert(out.end(), v.items().begin(), v.items().end());
-        else out.push_back(v);
+        if (v.kind() == Value::Kind::Tuple)
+            out.insert(out.end(), v.items().begin(), v.items().end());
+        else
+            out.push_back(v);
     }
     return Value::tuple(out);
 }
@@ -382,8 +400,10 @@ Value to_tensor_kernel(const Inputs& in, const KernelContext& ctx) {
     if (!in[1].is_none() && !in[1].is_tbd()) {
         const Dtype d = in[1].as_dtype();
         const std::size_t bits = d == Dtype::bool_ ? 0 : dtype_size(d) * 8;
-        if (bits == 64) float_dtype = Dtype::float64;
-        else if (bits != 0) float_dtype = Dtype::float32;
+        if (bits == 64)
+            float_dtype = Dtype::float64;
+        else if (bits != 0)
+            float_dtype = Dtype::float32;
     }
     if (in[0].is_tensor()) return in[0];
     return Value(nested_to_tensor(in[0], float_dtype));
@@ -401,7 +421,8 @@ Value to_list_value(const Tensor& t, std::size_t dim, std::int64_t& flat) {
         }
     }
     std::vector<Value> items;
-    for (std::int64_t i = 0; i < t.shape()[dim]; ++i) items.push_back(to_list_value(t, dim + 1, flat));
+    for (std::int64_t i = 0; i < t.shape()[dim]; ++i)
+        items.push_back(to_list_value(t, dim + 1, flat));
     return Value::list(items);
 }
 
@@ -411,9 +432,11 @@ Value tensor_to_list_kernel(const Inputs& in, const KernelContext& ctx) {
     if (x.dtype() == Dtype::int64) {  // exact for large integers (at_double would round)
         std::int64_t flat = 0;
         std::function<Value(std::size_t)> rec = [&](std::size_t dim) -> Value {
-            if (dim == x.rank()) return Value(static_cast<long long>(x.data<std::int64_t>()[flat++]));
+            if (dim == x.rank())
+                return Value(static_cast<long long>(x.data<std::int64_t>()[flat++]));
             std::vector<Value> items;
-            for (std::int64_t i = 0; i < x.shape()[dim]; ++i) items.push_back(rec(dim + 1));
+            for (std::int64_t i = 0; i < x.shape()[dim]; ++i)
+                items.push_back(rec(dim + 1));
             return Value::list(items);
         };
         return rec(0);
@@ -447,7 +470,8 @@ Value int_pair(std::int64_t a, std::int64_t b) { return int_tuple({a, b}); }
 }
 
 std::int64_t same_half(std::int64_t k) {
-    if (k % 2 == 0) throw RuntimeError("'same' padding is not supported when the kernel size is even!");
+    if (k % 2 == 0)
+        throw RuntimeError("'same' padding is not supported when the kernel size is even!");
     return k / 2;
 }
 
@@ -491,13 +515,15 @@ Value padding_converter_2d_kernel(const Inputs& in, const KernelContext&) {
     if (!input.is_sequence()) invalid_padding(input);
     std::vector<std::pair<std::int64_t, std::int64_t>> rows;
     for (const auto& p : input.items()) {
-        if (p.is_int()) rows.emplace_back(p.as_int(), p.as_int());
+        if (p.is_int())
+            rows.emplace_back(p.as_int(), p.as_int());
         else if (p.is_sequence() && p.items().size() == 2)
-            rows.emplace_back(value_int(p.items()[0], "padding"), value_int(p.items()[1], "padding"));
+            rows.emplace_back(value_int(p.items()[0], "padding"),
+                              value_int(p.items()[1], "padding"));
     }
     if (rows.size() < 2) invalid_padding(input);
-    return Value::tuple({int_pair(rows[0].first, rows[0].second),
-                         int_pair(rows[1].first, rows[1].second)});
+    return Value::tuple(
+        {int_pair(rows[0].first, rows[0].second), int_pair(rows[1].first, rows[1].second)});
 }
 
 // stride_converter: None -> kernel_size, otherwise the input.

@@ -25,7 +25,8 @@ Tensor raw_tensor(const Value& v, const KernelContext& ctx, const std::string& o
 // "(2, 3)", "(4,)", "()" — NumPy prints shapes as Python tuples.
 std::string py_shape(const Shape& s) {
     std::string out = "(";
-    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(s[i]);
     return out + (s.size() == 1 ? ",)" : ")");
 }
 
@@ -73,7 +74,8 @@ Value transpose_kernel(const Inputs& in, const KernelContext& ctx) {
     std::vector<std::int64_t> perm;
     if (!in[1].is_none() && !in[1].is_tbd()) perm = value_int_list(in[1], "transpose axes");
     if (perm.empty())
-        for (std::int64_t i = static_cast<std::int64_t>(x.rank()); i-- > 0;) perm.push_back(i);
+        for (std::int64_t i = static_cast<std::int64_t>(x.rank()); i-- > 0;)
+            perm.push_back(i);
     return Value(permute_dims(x, perm, "transpose"));
 }
 
@@ -84,7 +86,8 @@ Value swapaxes_kernel(const Inputs& in, const KernelContext& ctx) {
     const auto a = normalize_axis(value_int(in[1], "swapaxes axis1"), rank, "swapaxes");
     const auto b = normalize_axis(value_int(in[2], "swapaxes axis2"), rank, "swapaxes");
     std::vector<std::int64_t> perm(static_cast<std::size_t>(rank));
-    for (std::int64_t i = 0; i < rank; ++i) perm[static_cast<std::size_t>(i)] = i;
+    for (std::int64_t i = 0; i < rank; ++i)
+        perm[static_cast<std::size_t>(i)] = i;
     std::swap(perm[static_cast<std::size_t>(a)], perm[static_cast<std::size_t>(b)]);
     return Value(permute_dims(x, perm, "swapaxes"));
 }
@@ -109,7 +112,8 @@ Value flatten_kernel(const Inputs& in, const KernelContext& ctx) {
     const Shape& s = x.shape();
     auto [lo, hi] = py_bounds(rank, start, end + 1);
     std::int64_t prod = 1;
-    for (std::int64_t i = lo; i < hi; ++i) prod *= s[static_cast<std::size_t>(i)];
+    for (std::int64_t i = lo; i < hi; ++i)
+        prod *= s[static_cast<std::size_t>(i)];
     auto [h0, h1] = py_bounds(rank, 0, start);
     auto [t0, t1] = py_bounds(rank, end + 1, rank);
     Shape out(s.begin() + h0, s.begin() + h1);
@@ -139,15 +143,17 @@ Value concat_kernel(const Inputs& in, const KernelContext& ctx) {
     expect_inputs(in, 2, "concat");
     if (!in[0].is_sequence()) throw TypeError("concat: input must be a list of tensors");
     std::vector<Tensor> parts;
-    for (const auto& item : in[0].items()) parts.push_back(raw_tensor(item, ctx, "concat"));
+    for (const auto& item : in[0].items())
+        parts.push_back(raw_tensor(item, ctx, "concat"));
     if (parts.empty()) throw ValueError("need at least one array to concatenate");
     // One dtype for all parts: kept when they agree, otherwise NumPy promotion.
     Dtype dt = parts[0].dtype();
-    const bool mixed = std::any_of(parts.begin(), parts.end(),
-                                   [&](const Tensor& p) { return p.dtype() != dt; });
+    const bool mixed =
+        std::any_of(parts.begin(), parts.end(), [&](const Tensor& p) { return p.dtype() != dt; });
     if (mixed) {
         dt = to_kernel_dtype(parts[0]).dtype();
-        for (const auto& p : parts) dt = promote_types(dt, to_kernel_dtype(p).dtype());
+        for (const auto& p : parts)
+            dt = promote_types(dt, to_kernel_dtype(p).dtype());
     }
     std::int64_t axis = 0;
     const bool flat = in[1].is_none();
@@ -169,7 +175,8 @@ Value pad_kernel(const Inputs& in, const KernelContext& ctx) {
     std::vector<std::vector<std::int64_t>> rows;
     const Value& pw = in[1];
     if (pw.is_sequence() && !pw.items().empty() && pw.items()[0].is_sequence()) {
-        for (const auto& r : pw.items()) rows.push_back(value_int_list(r, "pad pad_width"));
+        for (const auto& r : pw.items())
+            rows.push_back(value_int_list(r, "pad pad_width"));
     } else {
         rows.push_back(value_int_list(pw, "pad pad_width"));
     }
@@ -178,8 +185,9 @@ Value pad_kernel(const Inputs& in, const KernelContext& ctx) {
     const std::size_t m = rows.size(), k = rows[0].size();
     if ((m != 1 && m != rank) || (k != 1 && k != 2))
         throw ValueError("operands could not be broadcast together with remapped shapes "
-                         "[original->remapped]: (" + std::to_string(m) + "," + std::to_string(k) +
-                         ") and requested shape (" + std::to_string(rank) + ",2)");
+                         "[original->remapped]: (" +
+                         std::to_string(m) + "," + std::to_string(k) + ") and requested shape (" +
+                         std::to_string(rank) + ",2)");
     Shape before(rank), after(rank), out_shape(rank);
     for (std::size_t d = 0; d < rank; ++d) {
         const auto& r = rows[m == 1 ? 0 : d];
@@ -196,8 +204,10 @@ Value pad_kernel(const Inputs& in, const KernelContext& ctx) {
     Shape idx(rank, 0);
     for (std::int64_t i = 0; i < x.numel(); ++i) {
         std::int64_t o = 0;
-        for (std::size_t d = 0; d < rank; ++d) o += (idx[d] + before[d]) * out_strides[d];
-        std::memcpy(dst + static_cast<std::size_t>(o) * es, src + static_cast<std::size_t>(i) * es, es);
+        for (std::size_t d = 0; d < rank; ++d)
+            o += (idx[d] + before[d]) * out_strides[d];
+        std::memcpy(dst + static_cast<std::size_t>(o) * es, src + static_cast<std::size_t>(i) * es,
+                    es);
         for (std::size_t d = rank; d-- > 0;) {
             if (++idx[d] < x.shape()[d]) break;
             idx[d] = 0;
@@ -262,7 +272,8 @@ Value split_kernel(const Inputs& in, const KernelContext& ctx) {
     Shape piece_shape;
     for (auto [lo, hi] : pieces) {
         Tensor p = slice_axis(x, axis, lo, hi);
-        if (parts.empty()) piece_shape = p.shape();
+        if (parts.empty())
+            piece_shape = p.shape();
         else if (p.shape() != piece_shape)
             throw ValueError("all input arrays must have the same shape");
         Shape s = p.shape();
@@ -292,7 +303,8 @@ Value size_kernel(const Inputs& in, const KernelContext& ctx) {
     };
     if (in[1].is_sequence()) {
         std::vector<std::int64_t> dims;
-        for (auto d : value_int_list(in[1], "size dim")) dims.push_back(dim_of(d));
+        for (auto d : value_int_list(in[1], "size dim"))
+            dims.push_back(dim_of(d));
         return int_tuple(dims);
     }
     return Value(static_cast<long long>(dim_of(value_int(in[1], "size dim"))));

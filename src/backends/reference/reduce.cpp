@@ -71,7 +71,8 @@ Tensor reduce_with(const Reduction& r, const Tensor& x, Dtype out, F f, const st
 template <class T>
 T group_sum(const T* px, const std::vector<std::int64_t>& g) {
     std::vector<T> v(g.size());
-    for (std::size_t k = 0; k < g.size(); ++k) v[k] = px[g[k]];
+    for (std::size_t k = 0; k < g.size(); ++k)
+        v[k] = px[g[k]];
     return pairwise_sum(v.data(), static_cast<std::int64_t>(v.size()));
 }
 
@@ -85,7 +86,8 @@ Value sum_kernel(const Inputs& in, const KernelContext& ctx) {
         r, r.x, Dtype::int64,
         [](const auto* px, const auto& g) {
             std::uint64_t s = 0;  // wraps like NumPy's int64 sum
-            for (auto i : g) s += static_cast<std::uint64_t>(static_cast<std::int64_t>(px[i]));
+            for (auto i : g)
+                s += static_cast<std::uint64_t>(static_cast<std::int64_t>(px[i]));
             return static_cast<std::int64_t>(s);
         },
         "reduce_sum"));
@@ -99,7 +101,8 @@ Value prod_kernel(const Inputs& in, const KernelContext& ctx) {
             [](const auto* px, const auto& g) {
                 using T = std::remove_cv_t<std::remove_reference_t<decltype(*px)>>;
                 T p = T(1);
-                for (auto i : g) p *= px[i];
+                for (auto i : g)
+                    p *= px[i];
                 return p;
             },
             "reduce_prod"));
@@ -107,7 +110,8 @@ Value prod_kernel(const Inputs& in, const KernelContext& ctx) {
         r, r.x, Dtype::int64,
         [](const auto* px, const auto& g) {
             std::uint64_t p = 1;
-            for (auto i : g) p *= static_cast<std::uint64_t>(static_cast<std::int64_t>(px[i]));
+            for (auto i : g)
+                p *= static_cast<std::uint64_t>(static_cast<std::int64_t>(px[i]));
             return static_cast<std::int64_t>(p);
         },
         "reduce_prod"));
@@ -169,7 +173,8 @@ Value extremum_kernel(const Inputs& in, const KernelContext& ctx) {
         r, r.x, r.x.dtype(),
         [](const auto* px, const auto& g) {
             auto m = px[g[0]];
-            for (auto i : g) m = IsMax ? np_maximum(m, px[i]) : np_minimum(m, px[i]);
+            for (auto i : g)
+                m = IsMax ? np_maximum(m, px[i]) : np_minimum(m, px[i]);
             return m;
         },
         op));

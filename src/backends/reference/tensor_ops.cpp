@@ -36,7 +36,8 @@ const ForwardKernel* find_forward(const std::string& formula_key) {
 
 std::vector<std::string> forward_keys() {
     std::vector<std::string> keys;
-    for (const auto& [k, v] : registry()) keys.push_back(k);
+    for (const auto& [k, v] : registry())
+        keys.push_back(k);
     return keys;
 }
 
@@ -65,20 +66,23 @@ double constant_value(Constant c, Dtype float_dtype) {
 
 std::int64_t shape_numel(const Shape& shape) {
     std::int64_t n = 1;
-    for (auto d : shape) n *= d;
+    for (auto d : shape)
+        n *= d;
     return n;
 }
 
 Shape row_major_strides(const Shape& shape) {
     Shape strides(shape.size(), 1);
-    for (std::size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];
+    for (std::size_t i = shape.size(); i-- > 1;)
+        strides[i - 1] = strides[i] * shape[i];
     return strides;
 }
 
 std::string shape_str(const Shape& shape) {
     std::ostringstream os;
     os << '[';
-    for (std::size_t i = 0; i < shape.size(); ++i) os << (i ? ", " : "") << shape[i];
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        os << (i ? ", " : "") << shape[i];
     os << ']';
     return os.str();
 }
@@ -99,7 +103,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const std::string& op) {
 
 Shape broadcast_shapes(const std::vector<Shape>& shapes, const std::string& op) {
     Shape out;
-    for (const auto& s : shapes) out = broadcast_shapes(out, s, op);
+    for (const auto& s : shapes)
+        out = broadcast_shapes(out, s, op);
     return out;
 }
 
@@ -165,8 +170,7 @@ Operand to_operand(const Value& v, const KernelContext& ctx, const std::string& 
     case Value::Kind::Tensor: return {to_kernel_dtype(v.as_tensor()), false};
     case Value::Kind::Bool: return {Tensor::scalar(v.as_bool()), true};
     case Value::Kind::Int: return {Tensor::scalar(v.as_int()), true};
-    case Value::Kind::Float:
-        return {Tensor::scalar(v.as_float()).astype(ctx.float_dtype), true};
+    case Value::Kind::Float: return {Tensor::scalar(v.as_float()).astype(ctx.float_dtype), true};
     case Value::Kind::Constant:
         return {Tensor::scalar(constant_value(v.as_constant(), ctx.float_dtype))
                     .astype(ctx.float_dtype),
@@ -191,7 +195,8 @@ Dtype promote_types(Dtype a, Dtype b) {
 Dtype result_dtype(const std::vector<Operand>& ops, const KernelContext& ctx) {
     // Highest kind among all operands, then the strong operands of that kind decide.
     int kind = 0;
-    for (const auto& o : ops) kind = std::max(kind, dtype_kind(o.tensor.dtype()));
+    for (const auto& o : ops)
+        kind = std::max(kind, dtype_kind(o.tensor.dtype()));
     bool have_strong = false;
     Dtype strong = Dtype::bool_;
     for (const auto& o : ops) {
@@ -254,10 +259,12 @@ std::int64_t int_remainder(std::int64_t a, std::int64_t b) {
 std::vector<std::int64_t> parse_axes(const Value& axis, std::int64_t rank, const std::string& op) {
     std::vector<std::int64_t> axes;
     if (axis.is_none() || axis.is_tbd()) {
-        for (std::int64_t i = 0; i < rank; ++i) axes.push_back(i);
+        for (std::int64_t i = 0; i < rank; ++i)
+            axes.push_back(i);
         return axes;
     }
-    for (auto a : value_int_list(axis, op + " axis")) axes.push_back(normalize_axis(a, rank, op));
+    for (auto a : value_int_list(axis, op + " axis"))
+        axes.push_back(normalize_axis(a, rank, op));
     std::sort(axes.begin(), axes.end());
     if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
         throw ValueError(op + ": duplicate value in 'axis'");
@@ -269,14 +276,15 @@ Shape reduced_shape(const Shape& in, const std::vector<std::int64_t>& axes, bool
     for (std::size_t i = 0; i < in.size(); ++i) {
         const bool reduced =
             std::find(axes.begin(), axes.end(), static_cast<std::int64_t>(i)) != axes.end();
-        if (!reduced) out.push_back(in[i]);
-        else if (keepdim) out.push_back(1);
+        if (!reduced)
+            out.push_back(in[i]);
+        else if (keepdim)
+            out.push_back(1);
     }
     return out;
 }
 
-std::vector<std::int64_t> reduce_index_map(const Shape& in,
-                                           const std::vector<std::int64_t>& axes) {
+std::vector<std::int64_t> reduce_index_map(const Shape& in, const std::vector<std::int64_t>& axes) {
     // The output (keepdim form) has size 1 on reduced axes; each input element maps to
     // the output element with its reduced coordinates set to 0.
     const Shape kept = reduced_shape(in, axes, true);
@@ -343,7 +351,8 @@ Tensor permute_dims(const Tensor& t, const std::vector<std::int64_t>& perm, cons
     std::vector<std::int64_t> p(perm.size());
     for (std::size_t i = 0; i < perm.size(); ++i) {
         p[i] = normalize_axis(perm[i], rank, op);
-        if (seen[static_cast<std::size_t>(p[i])]) throw ValueError(op + ": repeated axis in transpose");
+        if (seen[static_cast<std::size_t>(p[i])])
+            throw ValueError(op + ": repeated axis in transpose");
         seen[static_cast<std::size_t>(p[i])] = true;
     }
     Shape out_shape(perm.size());
@@ -358,7 +367,8 @@ Tensor permute_dims(const Tensor& t, const std::vector<std::int64_t>& perm, cons
     Shape idx(p.size(), 0);
     for (std::int64_t k = 0; k < n; ++k) {
         std::int64_t o = 0;
-        for (std::size_t d = 0; d < p.size(); ++d) o += idx[d] * strides[d];
+        for (std::size_t d = 0; d < p.size(); ++d)
+            o += idx[d] * strides[d];
         offsets[static_cast<std::size_t>(k)] = o;
         for (std::size_t d = p.size(); d-- > 0;) {
             if (++idx[d] < out_shape[d]) break;
@@ -376,14 +386,16 @@ Tensor broadcast_tensor(const Tensor& t, const Shape& shape, const std::string& 
         ok = in[i] == target || in[i] == 1;
     }
     if (!ok)
-        throw ValueError(op + ": operands could not be broadcast together with remapped shapes "
-                              "[original->remapped]: " +
+        throw ValueError(op +
+                         ": operands could not be broadcast together with remapped shapes "
+                         "[original->remapped]: " +
                          shape_str(in) + " and requested shape " + shape_str(shape));
     return gather_offsets(t, broadcast_index_map(in, shape), shape);
 }
 
 Tensor take_rows(const Tensor& src, const Tensor& indices, const std::string& op) {
-    if (src.rank() == 0) throw ValueError(op + ": too many indices for array: array is 0-dimensional");
+    if (src.rank() == 0)
+        throw ValueError(op + ": too many indices for array: array is 0-dimensional");
     if (dtype_kind(indices.dtype()) != 1)
         throw TypeError(op + ": arrays used as indices must be of integer type");
     const Tensor idx = indices.astype(Dtype::int64);
@@ -397,10 +409,11 @@ Tensor take_rows(const Tensor& src, const Tensor& indices, const std::string& op
     for (std::int64_t k = 0; k < idx.numel(); ++k) {
         std::int64_t r = pi[k];
         if (r < -rows || r >= rows)
-            throw ValueError("index " + std::to_string(r) + " is out of bounds for axis 0 with size " +
-                             std::to_string(rows));
+            throw ValueError("index " + std::to_string(r) +
+                             " is out of bounds for axis 0 with size " + std::to_string(rows));
         if (r < 0) r += rows;
-        for (std::int64_t j = 0; j < row_size; ++j) offsets.push_back(r * row_size + j);
+        for (std::int64_t j = 0; j < row_size; ++j)
+            offsets.push_back(r * row_size + j);
     }
     return gather_offsets(src, offsets, out_shape);
 }
@@ -415,12 +428,14 @@ Tensor concat_tensors(const std::vector<Tensor>& parts, std::int64_t axis, const
     out_shape[static_cast<std::size_t>(axis)] = 0;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         const Tensor& t = parts[i];
-        if (t.dtype() != first.dtype()) throw InternalError(op + ": concat parts must share a dtype");
+        if (t.dtype() != first.dtype())
+            throw InternalError(op + ": concat parts must share a dtype");
         if (t.rank() != first.rank())
             throw ValueError("all the input arrays must have same number of dimensions, but the "
-                             "array at index 0 has " + std::to_string(first.rank()) +
-                             " dimension(s) and the array at index " + std::to_string(i) +
-                             " has " + std::to_string(t.rank()) + " dimension(s)");
+                             "array at index 0 has " +
+                             std::to_string(first.rank()) +
+                             " dimension(s) and the array at index " + std::to_string(i) + " has " +
+                             std::to_string(t.rank()) + " dimension(s)");
         for (std::size_t d = 0; d < t.rank(); ++d)
             if (static_cast<std::int64_t>(d) != axis && t.shape()[d] != first.shape()[d])
                 throw ValueError("all the input array dimensions except for the concatenation "
@@ -433,14 +448,18 @@ Tensor concat_tensors(const std::vector<Tensor>& parts, std::int64_t axis, const
     Tensor out(first.dtype(), out_shape);
     // outer = prod(shape[:axis]); each part contributes a chunk of shape[axis:] per outer index.
     std::int64_t outer = 1;
-    for (std::int64_t d = 0; d < axis; ++d) outer *= out_shape[static_cast<std::size_t>(d)];
+    for (std::int64_t d = 0; d < axis; ++d)
+        outer *= out_shape[static_cast<std::size_t>(d)];
     const std::size_t es = dtype_size(first.dtype());
     auto* dst = static_cast<unsigned char*>(out.raw_data());
     for (std::int64_t o = 0; o < outer; ++o) {
         for (const Tensor& t : parts) {
-            const std::size_t chunk = outer == 0 ? 0 : static_cast<std::size_t>(t.numel() / outer) * es;
+            const std::size_t chunk =
+                outer == 0 ? 0 : static_cast<std::size_t>(t.numel() / outer) * es;
             if (chunk == 0) continue;
-            std::memcpy(dst, static_cast<const unsigned char*>(t.raw_data()) + static_cast<std::size_t>(o) * chunk,
+            std::memcpy(dst,
+                        static_cast<const unsigned char*>(t.raw_data()) +
+                            static_cast<std::size_t>(o) * chunk,
                         chunk);
             dst += chunk;
         }
@@ -458,7 +477,8 @@ Tensor slice_axis(const Tensor& src, std::int64_t axis, std::int64_t start, std:
     Shape idx(out_shape.size(), 0);
     for (std::int64_t k = 0; k < shape_numel(out_shape); ++k) {
         std::int64_t o = 0;
-        for (std::size_t d = 0; d < idx.size(); ++d) o += (idx[d] + (d == a ? start : 0)) * strides[d];
+        for (std::size_t d = 0; d < idx.size(); ++d)
+            o += (idx[d] + (d == a ? start : 0)) * strides[d];
         offsets.push_back(o);
         for (std::size_t d = idx.size(); d-- > 0;) {
             if (++idx[d] < out_shape[d]) break;
@@ -487,7 +507,8 @@ double value_double(const Value& v, const KernelContext& ctx, const std::string&
 std::vector<std::int64_t> value_int_list(const Value& v, const std::string& what) {
     std::vector<std::int64_t> out;
     if (v.is_sequence()) {
-        for (const auto& item : v.items()) out.push_back(value_int(item, what));
+        for (const auto& item : v.items())
+            out.push_back(value_int(item, what));
     } else if (v.is_tensor() && v.as_tensor().rank() == 1 &&
                dtype_kind(v.as_tensor().dtype()) == 1) {
         const Tensor t = v.as_tensor().astype(Dtype::int64);
@@ -501,12 +522,13 @@ std::vector<std::int64_t> value_int_list(const Value& v, const std::string& what
 
 Value int_tuple(const std::vector<std::int64_t>& xs) {
     std::vector<Value> items;
-    for (auto x : xs) items.emplace_back(static_cast<long long>(x));
+    for (auto x : xs)
+        items.emplace_back(static_cast<long long>(x));
     return Value::tuple(std::move(items));
 }
 
 bool value_bool(const Value& v, const std::string& what) {
-    if (v.is_bool()) return v.as_bool();
+    if (v.is_bool() || v.is_int()) return v.as_int() != 0;  // Python truthiness of 0 / 1
     if (v.is_tensor() && v.as_tensor().numel() == 1 && v.as_tensor().dtype() == Dtype::bool_)
         return v.as_tensor().at_double(0) != 0.0;
     throw TypeError(what + ": expected a bool, got " + v.repr());

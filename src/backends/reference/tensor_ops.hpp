@@ -15,8 +15,10 @@
 //     tensor's dtype), and the promotion rule for mixing them.
 //   * Reductions: axis parsing (None / int / tuple, negative axes), the reduced shape with
 //     or without keepdim, the input -> output index map, NumPy's pairwise summation.
+//   * NumPy scalar semantics: NaN-propagating np_maximum / np_minimum, float floor
+//     division and remainder (npy_divmod), integer floor division / remainder.
 //   * Copy-style layout helpers reused by several families: reshape, permute,
-//     broadcast_to, gather by offsets.
+//     broadcast_to, gather by offsets, take_rows (x[int_tensor]), concat, slice_axis.
 //   * Value helpers: reading ints / int lists / doubles / dtypes from a Value.
 //
 // Invariants: helpers never modify their arguments; every returned Tensor is freshly
@@ -117,8 +119,8 @@ Dtype result_dtype(const std::vector<Operand>& ops, const KernelContext& ctx);
 // The dtype of a floating result computed from input dtype d: d if floating, otherwise
 // ctx.float_dtype (e.g. exp of an int tensor, true division of ints).
 Dtype float_result_dtype(Dtype d, const KernelContext& ctx);
-// True when no input is a Tensor (all Python scalars / Constants): such ops return a
-// scalar Value (Python semantics) rather than a 0-d tensor.
+// True when no input is a Tensor (all Python scalars / Constants / other values). Ops whose
+// inputs are all Python numbers return a Python scalar Value rather than a 0-d tensor.
 bool all_scalars(const std::vector<Value>& inputs);
 // A 0-d tensor holding one element back as a Python scalar Value (bool, int or float).
 Value scalar_value(const Tensor& t);
@@ -294,17 +296,21 @@ template <class T>
 T pairwise_sum(const T* a, std::int64_t n, std::int64_t stride = 1) {
     if (n < 8) {
         T res = T(0);
-        for (std::int64_t i = 0; i < n; ++i) res += a[i * stride];
+        for (std::int64_t i = 0; i < n; ++i)
+            res += a[i * stride];
         return res;
     }
     if (n <= 128) {
         T r[8];
-        for (int j = 0; j < 8; ++j) r[j] = a[j * stride];
+        for (int j = 0; j < 8; ++j)
+            r[j] = a[j * stride];
         std::int64_t i = 8;
         for (; i < n - (n % 8); i += 8)
-            for (int j = 0; j < 8; ++j) r[j] += a[(i + j) * stride];
+            for (int j = 0; j < 8; ++j)
+                r[j] += a[(i + j) * stride];
         T res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for (; i < n; ++i) res += a[i * stride];
+        for (; i < n; ++i)
+            res += a[i * stride];
         return res;
     }
     std::int64_t n2 = n / 2;
@@ -342,7 +348,7 @@ double value_double(const Value& v, const KernelContext& ctx, const std::string&
 std::vector<std::int64_t> value_int_list(const Value& v, const std::string& what);
 // Tuple of ints Value.
 Value int_tuple(const std::vector<std::int64_t>& xs);
-// True for a Python bool Value, or a bool 0-d tensor; TypeError otherwise.
+// A Python bool (or int, by truthiness) or a one-element bool tensor; TypeError otherwise.
 bool value_bool(const Value& v, const std::string& what);
 
 }  // namespace mithril::reference
