@@ -1,5 +1,6 @@
 // physical/compile.cpp — compile(): options, facts, classification, passes.
 #include <algorithm>
+#include <fstream>
 
 #include "backends/reference/kernels.hpp"
 #include "mithril/train_model.hpp"
@@ -161,6 +162,16 @@ PhysicalModel compile(const Model& model, const ReferenceBackend& backend, const
         else pd->data.insert(k);
     }
     passes::run_pipeline(*pd, discard_set);
+    if (o.safe_names) {
+        std::set<std::string> unnamed;
+        for (int k : pd->data)
+            if (pd->unnamed_inputs.count(pd->keys[size_t(k)].name) &&
+                !pd->unused.count(pd->keys[size_t(k)].name))
+                unnamed.insert(pd->keys[size_t(k)].name);
+        if (!unnamed.empty())
+            throw KeyError("Runtime data keys must be named in logical model when safe_names set to "
+                           "True. The following keys are unnamed: " + join(unnamed));
+    }
     std::erase_if(pd->trainables, [&](int k) { return pd->discarded.count(pd->keys[size_t(k)].name) > 0; });
     std::erase_if(pd->data, [&](int k) { return pd->discarded.count(pd->keys[size_t(k)].name) > 0; });
 
@@ -177,7 +188,15 @@ PhysicalModel compile(const Model& model, const ReferenceBackend& backend, const
         for (const auto& n : pd->output_names) any = any || grad.count(pd->root(pd->key_id(n)));
         if (!any && !pd->trainables.empty()) throw ValueError("All outputs gradient are ignored.");
     }
-    return PhysicalModel(pd);
+    PhysicalModel pm(pd);
+    if (!o.file_path.empty()) {
+        // The reference backend generates no source; the flat program it
+        // runs (one line per operator) is what gets written.
+        std::ofstream out(o.file_path);
+        if (!out) throw Error(ErrorKind::Runtime, "Can not write the compiled program to '" + o.file_path + "'.");
+        out << pm.summary(true);
+    }
+    return pm;
 }
 
 PhysicalModel compile(TrainModel& model, const ReferenceBackend& backend, const CompileOptions& options) {

@@ -186,7 +186,10 @@ void flatten_model(PhysicalData& pd, const std::shared_ptr<ModelData>& top, bool
         std::string name = ext_origin_count[o] > 1 ? o + "_" + std::to_string(ext_origin_next[o]++) : o;
         assign(id, name);
     }
-    for (const auto& c : ext_in) pd.input_names.push_back(pd.keys[size_t(key_for(c->edge))].name);
+    for (const auto& c : ext_in) {
+        pd.input_names.push_back(pd.keys[size_t(key_for(c->edge))].name);
+        if (c->auto_named) pd.unnamed_inputs.insert(pd.input_names.back());
+    }
     for (const auto& c : ext_out) pd.output_names.push_back(pd.keys[size_t(key_for(c->edge))].name);
 
     // Internal names in visit order.

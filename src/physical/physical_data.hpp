@@ -53,6 +53,7 @@ struct PhysicalData {
     std::set<int> data;                 // runtime non-differentiable inputs
     std::set<std::string> discarded;
     std::set<std::string> unused;
+    std::set<std::string> unnamed_inputs;  // external inputs the user never named ($n)
     std::vector<std::pair<std::string, std::string>> state_pairs;  // input, output
     std::map<std::string, Value> state_initial;
 

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 
 #include "mithril/compile.hpp"
 #include "mithril/mithril.hpp"
@@ -187,5 +189,27 @@ TEST_CASE("compile and evaluate errors", "[compile][errors]") {
         auto params = pm.randomize_params();
         CHECK_THROWS_WITH(pm.evaluate(params, {{"input", Tensor({{1.0, 2.0}, {3.0, 4.0}})}}),
                           Catch::Contains("does not match its inferred shape"));
+    }
+}
+
+TEST_CASE("safe_names and file_path", "[compile][errors]") {
+    SECTION("unnamed runtime data") {
+        Model m;
+        m |= Relu().connect({{"output", IOKey{.name = "y"}}});
+        m.set_differentiability({{"$1", false}});
+        m.expose_keys({"y"});
+        CHECK_THROWS_WITH(compile(m, f64, {.inference = true}),
+                          Catch::StartsWith("Runtime data keys must be named in logical model when "
+                                            "safe_names set to True. The following keys are unnamed: "));
+        CHECK_NOTHROW(compile(m, f64, {.inference = true, .safe_names = false}));
+    }
+    SECTION("file_path writes the program") {
+        std::string path = "mithril_compile_test_program.txt";
+        compile(Linear(2), f64, {.file_path = path});
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(text.find("matrix_multiplication") != std::string::npos);
+        std::remove(path.c_str());
+        CHECK_THROWS_AS(compile(Linear(2), f64, {.jit = true, .file_path = path}), Error);
     }
 }
