@@ -208,13 +208,6 @@ bool bcast_matrix_mult(ConstraintContext& c) {
 
 namespace {
 
-std::string dims_text(const ShapeRepr& r) {
-    std::string s;
-    auto v = r.values();
-    for (size_t i = 0; v && i < v->size(); ++i) s += (i ? ", " : "") + std::to_string((*v)[i]);
-    return "[" + s + "]";
-}
-
 bool check_broadcast(const ShapeRepr& l, const ShapeRepr& r, const ShapeRepr& o) {
     auto lv = l.values(), rv = r.values(), ov = o.values();
     if (!lv || !rv || !ov) return false;
@@ -233,7 +226,6 @@ bool check_broadcast(const ShapeRepr& l, const ShapeRepr& r, const ShapeRepr& o)
                              "corresponding shape index are left: " + std::to_string(a) +
                              ", right: " + std::to_string(b) + ", output: " + std::to_string(out));
     }
-    (void)dims_text;
     return true;
 }
 

@@ -58,7 +58,6 @@ std::shared_ptr<ConnectionData> pull(const std::shared_ptr<ModelData>& parent,
     for (const auto& [k, pc] : entry.bindings) moved.bindings[k] = adopt(pc);
     entry.model->parent = parent;
     parent->subs.push_back(moved);
-    // Canonical output: the pulled result becomes one if nothing reads it.
     return parent->find_by_edge(e);
 }
 

@@ -9,9 +9,7 @@ bool prune_unused(detail::PhysicalData& pd) {
     bool changed = false;
     for (const auto& name : pd.input_names) {
         int k = pd.key_id(name);
-        bool feeds_output = false;
-        for (const auto& out : pd.output_names) feeds_output = feeds_output || pd.root(pd.key_id(out)) == pd.root(k);
-        if (feeds_output || !pd.consumers(k).empty()) continue;
+        if (pd.holds_output(k) || !pd.consumers(k).empty()) continue;
         if (pd.unused.insert(name).second) changed = true;
     }
     return changed;
@@ -23,9 +21,8 @@ bool discard(detail::PhysicalData& pd, std::set<std::string> discard_keys) {
     for (const auto& op : pd.ops) {
         if (!op.live) continue;
         int out = pd.root(op.output);
-        bool is_out = false;
-        for (const auto& n : pd.output_names) is_out = is_out || pd.root(pd.key_id(n)) == out;
-        if (!is_out && pd.consumers(out).empty()) discard_keys.insert(pd.keys[size_t(op.output)].name);
+        if (!pd.holds_output(out) && pd.consumers(out).empty())
+            discard_keys.insert(pd.keys[size_t(op.output)].name);
     }
     // Non-leaf outputs: kept as internal values, removed from outputs and discards.
     std::set<std::string> protected_outputs(original_outputs.begin(), original_outputs.end());

@@ -19,27 +19,6 @@ namespace mithril::detail {
 
 using constraints::Edge;
 
-std::vector<int> PhysicalData::consumers(int k) const {
-    std::vector<int> out;
-    k = root(k);
-    for (size_t i = 0; i < ops.size(); ++i) {
-        if (!ops[i].live) continue;
-        for (int in : ops[i].inputs)
-            if (root(in) == k) {
-                out.push_back(int(i));
-                break;
-            }
-    }
-    return out;
-}
-
-int PhysicalData::producer(int k) const {
-    k = root(k);
-    for (size_t i = 0; i < ops.size(); ++i)
-        if (ops[i].live && root(ops[i].output) == k) return int(i);
-    return -1;
-}
-
 namespace {
 
 struct Leaf {

@@ -68,6 +68,12 @@ struct PhysicalData {
     bool is_output_name(const std::string& n) const {
         return std::find(output_names.begin(), output_names.end(), n) != output_names.end();
     }
+    // Does key k (after aliasing) hold the value of one of the outputs?
+    bool holds_output(int k) const {
+        for (const auto& n : output_names)
+            if (root(key_id(n)) == root(k)) return true;
+        return false;
+    }
     // Live ops reading key k (after aliasing).
     std::vector<int> consumers(int k) const;
     int producer(int k) const;  // live op writing k, or -1

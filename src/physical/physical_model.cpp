@@ -69,7 +69,8 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
     const Dtype fdt = pd.backend.dtype;
     reference::KernelContext ctx{fdt};
     const auto* want_flag = std::get_if<bool>(&opts.output_gradients);
-    if (pd.inference && (!want_flag || *want_flag))
+    const bool want_grads = !want_flag || *want_flag;
+    if (pd.inference && want_grads)
         throw NotImplementedError("Inference mode does not support gradients calculation");
     std::map<int, Value> values;
     for (const auto& [k, v] : pd.cached) values[pd.root(k)] = v;
@@ -117,7 +118,7 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
         if (!kernel)
             throw NotImplementedError("The reference backend has no kernel for '" + op.formula_key + "'.");
         values[pd.root(op.output)] = (*kernel)(args, ctx);
-        op_args[int(i)] = std::move(args);
+        if (want_grads) op_args[int(i)] = std::move(args);  // kept for the VJP rules
     }
     EvaluateResult result;
     for (const auto& n : pd.output_names) result.outputs[n] = values.at(pd.root(pd.key_id(n)));
@@ -128,9 +129,8 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
 
     // Cotangents.
     std::map<int, Tensor> seeds;
-    if (auto* flag = std::get_if<bool>(&opts.output_gradients)) {
-        if (!*flag) return result;
-        if (pd.inference) throw NotImplementedError("Inference mode does not support gradients calculation");
+    if (!want_grads) return result;
+    if (want_flag) {
         std::string target;
         if (pd.is_output_name("final_cost")) target = "final_cost";
         else if (pd.output_names.size() == 1) target = pd.output_names.front();
@@ -139,7 +139,6 @@ EvaluateResult PhysicalModel::evaluate(const TensorMap& params, const TensorMap&
         std::vector<int64_t> shape = v.is_tensor() ? v.as_tensor().shape() : std::vector<int64_t>{};
         seeds[pd.root(pd.key_id(target))] = Tensor::full(fdt, shape, 1.0);
     } else {
-        if (pd.inference) throw NotImplementedError("Inference mode does not support gradients calculation");
         const auto& cot = std::get<TensorMap>(opts.output_gradients);
         if (pd.is_output_name("final_cost") && !cot.empty() &&
             !(cot.size() == 1 && cot.count("final_cost")))
@@ -295,15 +294,12 @@ std::vector<std::string> PhysicalModel::static_keys() const {
     // Compile-time values still in use (read by a live op, or an output),
     // reported under the name of the key that holds them (aliases resolve to
     // it).
-    for (const auto& [k, v] : pd.cached) {
+    for (const auto& [r, v] : pd.cached) {
         (void)v;
-        int r = pd.root(k);
-        if (r != k) continue;
+        if (pd.root(r) != r) continue;
         const auto& n = pd.keys[size_t(r)].name;
         if (pd.discarded.count(n)) continue;
-        bool is_output = false;
-        for (const auto& o : pd.output_names) is_output = is_output || pd.root(pd.key_id(o)) == r;
-        if (is_output || !pd.consumers(r).empty()) out.insert(n);
+        if (pd.holds_output(r) || !pd.consumers(r).empty()) out.insert(n);
     }
     return {out.begin(), out.end()};
 }

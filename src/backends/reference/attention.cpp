@@ -29,13 +29,6 @@ namespace mithril::reference {
 
 namespace {
 
-template <class T>
-std::vector<T> to_vec(const Tensor& t) {
-    const Tensor c = t.astype(dtype_of<T>());
-    const T* p = c.data<T>();
-    return std::vector<T>(p, p + c.numel());
-}
-
 Shape batch_of(const Shape& s) { return Shape(s.begin(), s.end() - 2); }
 
 template <class T>

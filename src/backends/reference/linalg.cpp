@@ -40,13 +40,6 @@ namespace mithril::reference {
 
 namespace {
 
-template <class T>
-std::vector<T> to_vec(const Tensor& t) {
-    const Tensor c = t.astype(dtype_of<T>());
-    const T* p = c.data<T>();
-    return std::vector<T>(p, p + c.numel());
-}
-
 // A dense row-major matrix of doubles used by the factorizations.
 struct Mat {
     std::int64_t rows = 0, cols = 0;

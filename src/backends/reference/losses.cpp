@@ -48,13 +48,6 @@ T loss_log(T x, bool robust, T thr) {
     return robust ? robust_log(x, thr) : std::log(x);
 }
 
-template <class T>
-std::vector<T> to_vec(const Tensor& t) {
-    const Tensor c = t.astype(dtype_of<T>());
-    const T* p = c.data<T>();
-    return std::vector<T>(p, p + c.numel());
-}
-
 // Float dtype of a loss computed from these tensor / scalar inputs.
 Dtype loss_float_dtype(const std::vector<Operand>& ops, const KernelContext& ctx) {
     return float_result_dtype(result_dtype(ops, ctx), ctx);

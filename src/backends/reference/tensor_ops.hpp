@@ -351,4 +351,12 @@ Value int_tuple(const std::vector<std::int64_t>& xs);
 // A Python bool (or int, by truthiness) or a one-element bool tensor; TypeError otherwise.
 bool value_bool(const Value& v, const std::string& what);
 
+// The elements of `t`, converted to T, as a flat row-major vector.
+template <class T>
+std::vector<T> to_vec(const Tensor& t) {
+    const Tensor c = t.astype(dtype_of<T>());
+    const T* p = c.data<T>();
+    return std::vector<T>(p, p + c.numel());
+}
+
 }  // namespace mithril::reference
